@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+// Satchel — an offline-first field companion for mental-health and police mentors.
+// SPDX-License-Identifier: GPL-3.0-or-later
+import PackageDescription
+
+let package = Package(
+    name: "Satchel",
+    products: [
+        .executable(name: "satchel", targets: ["satchel"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+
+        .target(name: "SatchelCore"),
+        .target(
+            name: "SatchelStore",
+            dependencies: [
+                "SatchelCore", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .target(name: "SatchelSync", dependencies: ["SatchelCore", "SatchelStore", "CCurl"]),
+        .target(
+            name: "SatchelREPL",
+            dependencies: [
+                "SatchelCore", "SatchelStore", "SatchelSync", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "satchel", dependencies: ["SatchelREPL"]),
+
+        // Test doubles and helpers shared by the test targets (a temporary vault,
+        // a child-process runner that can hand a passphrase over a file descriptor).
+        .target(
+            name: "SatchelTestSupport",
+            dependencies: ["SatchelCore", "SatchelStore"],
+            path: "Tests/SatchelTestSupport"),
+        .testTarget(name: "SatchelCoreTests", dependencies: ["SatchelCore"]),
+        .testTarget(
+            name: "SatchelStoreTests",
+            dependencies: [
+                "SatchelStore", "SatchelTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(name: "SatchelSyncTests", dependencies: ["SatchelSync"]),
+        .testTarget(
+            name: "SatchelCLITests",
+            dependencies: ["SatchelTestSupport", "SatchelREPL"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,28 @@
+import ArgumentParser
+import SatchelStore
+
+/// `satchel audit …`: the tamper-evident log of who did what.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Work with the audit log.",
+        subcommands: [Verify.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Walk the hash chain and name the first broken link.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let vault = try global.unlock()
+            defer { vault.lock() }
+            let result = try vault.verifyAudit()
+            if let broken = result.firstBreak {
+                throw CommandFailure(status: .integrity, message: "Audit log broken: \(broken). Keep this vault as it is and tell your team lead.")
+            }
+            print("Audit log intact: \(result.length) entries, head \(result.head).")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import SatchelStore
+
+/// Options every command takes: where the vault is and how the passphrase arrives.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The vault directory (default: $SATCHEL_HOME, else $XDG_DATA_HOME/satchel).", valueName: "dir"))
+    var home: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Read the passphrase from this open file descriptor, one line per passphrase asked (for scripts and tests). Without it the passphrase is read from the terminal, never echoed.",
+            valueName: "n"))
+    var passphraseFd: Int32?
+
+    public init() {}
+
+    var location: VaultLocation {
+        VaultLocation.resolve(home: home, environment: ProcessInfo.processInfo.environment)
+    }
+
+    var passphrases: PassphraseSource {
+        passphraseFd.map(PassphraseSource.fileDescriptor) ?? .terminal
+    }
+
+    /// Unlocks the vault with one passphrase from the configured source.
+    func unlock() throws -> Vault {
+        let location = location
+        guard location.exists else {
+            throw VaultError(.noVault, "No vault in \(location.directory.path). Create one with `satchel init`.")
+        }
+        let passphrase = try passphrases.read(prompt: "Passphrase: ")
+        defer { passphrase.wipe() }
+        return try Vault.unlock(at: location, passphrase: passphrase)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import SatchelCore
+import SatchelStore
+
+/// `satchel init`: creates a worker's vault.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create your vault: your name, your role and a passphrase of at least 12 characters.",
+        discussion: """
+            Asks for anything not given as a flag. The passphrase is asked twice on the terminal, \
+            or read once from --passphrase-fd. It can never be recovered: if it is lost, so are the records \
+            not yet delivered.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Your name as it should appear on your records.", valueName: "name"))
+    var name: String?
+
+    @Option(help: ArgumentHelp("Your role: \(Role.allowedValues).", valueName: "role"))
+    var role: Role?
+
+    func run() throws {
+        let location = global.location
+        if location.exists {
+            throw VaultError(.vaultExists, "A vault already exists in \(location.directory.path). Satchel will not overwrite it.")
+        }
+        let name = try name ?? Self.ask(field: "name", prompt: "Your name: ")
+        let role = try role ?? Self.askRole()
+        let passphrase = try newPassphrase(global.passphrases)
+        defer { passphrase.wipe() }
+        let vault = try Vault.create(at: location, workerName: name, role: role, passphrase: passphrase)
+        defer { vault.lock() }
+        print("Vault created in \(location.directory.path) for a \(role.rawValue).")
+    }
+
+    static func ask(field: String, prompt: String) throws -> String {
+        guard Console.stdinIsTerminal else {
+            throw VaultError(.invalidInput, "--\(field): required. Give it as a flag, or run from a terminal to be asked.")
+        }
+        guard let answer = Console.ask(prompt)?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else {
+            throw VaultError(.invalidInput, "--\(field): required, and nothing was given.")
+        }
+        return answer
+    }
+
+    static func askRole() throws -> Role {
+        let answer = try ask(field: "role", prompt: "Your role (\(Role.allowedValues)): ")
+        guard let role = Role(rawValue: answer.lowercased()) else {
+            throw VaultError(.invalidInput, "--role: \"\(answer)\" is not a role. Allowed: \(Role.allowedValues).")
+        }
+        return role
+    }
+}
+
+/// A new passphrase: asked twice on a terminal; read once from a file descriptor.
+func newPassphrase(_ source: PassphraseSource, prompt: String = "New passphrase (at least \(Vault.minimumPassphraseLength) characters): ") throws -> SecretBytes {
+    let first = try source.read(prompt: prompt)
+    do {
+        try Vault.checkPassphrase(first)
+    } catch {
+        first.wipe()
+        throw error
+    }
+    if case .terminal = source {
+        let again = try source.read(prompt: "The same passphrase again: ")
+        defer { again.wipe() }
+        guard first.isEqual(to: again) else {
+            first.wipe()
+            throw VaultError(.invalidInput, "passphrase: the two entries differ. Nothing was changed; try again.")
+        }
+    }
+    return first
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import SatchelCore
+import SatchelStore
+
+/// The root of the one command tree that both the shell and (later) the REPL parse.
+public struct SatchelCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "satchel",
+        abstract: "Offline-first field records for mental-health and police mentors: captured on the visit, kept encrypted, delivered at the end of the shift.",
+        discussion: "Exit statuses are listed in docs/commands.md.",
+        subcommands: [InitCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self])
+
+    @OptionGroup var global: GlobalOptions
+
+    public init() {}
+
+    /// Parses and runs one command line; returns the exit status. Never exits.
+    public static func execute(_ arguments: [String]) -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return ExitStatus.success.rawValue
+        } catch let error as VaultError {
+            Console.error(error.message)
+            return ExitStatus(error.code).rawValue
+        } catch let error as CommandFailure {
+            Console.error(error.message)
+            return error.status.rawValue
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return ExitStatus.success.rawValue
+            }
+            Console.error(message)
+            return code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue
+        }
+    }
+}
+
+/// A command that ran but did not succeed, with the status to exit with.
+struct CommandFailure: Error {
+    let status: ExitStatus
+    let message: String
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// Where messages go: results to stdout, errors and prompts to stderr.
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    }
+
+    static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// Asks for a value on the terminal; nil at end of input.
+    static func ask(_ prompt: String) -> String? {
+        FileHandle.standardError.write(Data(prompt.utf8))
+        return readLine(strippingNewline: true)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import SatchelCore
+import SatchelStore
+
+/// `satchel status`: who, where, what is stored and what waits to be sent.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the worker, the vault, records by kind and state, the outbox by destination and the audit head.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let vault = try global.unlock()
+        defer { vault.lock() }
+        let status = try vault.status()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+        } else {
+            print(Self.render(status))
+        }
+        if status.failedUnlocksSinceLastUnlock > 0 {
+            Console.error("Warning: \(status.failedUnlocksSinceLastUnlock) failed unlock attempt(s) since your last unlock. If that was not you, tell your team lead.")
+        }
+    }
+
+    static func render(_ s: VaultStatus) -> String {
+        var lines = [
+            "Worker:  \(s.worker.name) (\(s.worker.role.rawValue))",
+            "Vault:   \(s.vault)",
+            "Records:",
+        ]
+        for kind in RecordKind.allCases {
+            let c = s.records[kind.rawValue] ?? [:]
+            lines.append("  \(kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(c["final"] ?? 0) final, \(c["draft"] ?? 0) draft")
+        }
+        if s.outbox.isEmpty {
+            lines.append("Outbox:  no destinations configured")
+        } else {
+            lines.append("Outbox:")
+            for (dest, c) in s.outbox.sorted(by: { $0.key < $1.key }) {
+                let parts = OutboxState.allCases.map { "\(c[$0.rawValue] ?? 0) \($0.rawValue)" }
+                lines.append("  \(dest): " + parts.joined(separator: ", "))
+            }
+        }
+        lines.append("Audit:   \(s.audit.length) entries, head \(s.audit.head.prefix(16))")
+        return lines.joined(separator: "\n")
+    }
+}

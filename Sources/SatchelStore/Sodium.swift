@@ -1,0 +1,42 @@
+internal import CSodium
+import Foundation
+
+/// libsodium, initialised once per process.
+enum Sodium {
+    private static let ready: Bool = sodium_init() >= 0
+
+    static func ensureReady() {
+        precondition(ready, "libsodium failed to initialise")
+    }
+
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        ensureReady()
+        var out = [UInt8](repeating: 0, count: count)
+        randombytes_buf(&out, count)
+        return out
+    }
+
+    static func sha256(_ data: some Collection<UInt8>) -> [UInt8] {
+        ensureReady()
+        let bytes = Array(data)
+        var out = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
+        _ = crypto_hash_sha256(&out, bytes, UInt64(bytes.count))
+        return out
+    }
+
+    /// Keyed BLAKE2b (a MAC), 32 bytes.
+    static func mac(_ data: [UInt8], key: SecretBytes) -> [UInt8] {
+        ensureReady()
+        var out = [UInt8](repeating: 0, count: 32)
+        _ = crypto_generichash(&out, 32, data, UInt64(data.count), key.bytes, key.count)
+        return out
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && sodium_memcmp(a, b, a.count) == 0
+    }
+}
+
+extension Array where Element == UInt8 {
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
+}

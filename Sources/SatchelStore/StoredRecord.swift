@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import SatchelCore
+
+/// The clear columns of a record: enough to list, count and route it, nothing personal.
+public struct RecordHeader: Sendable, Equatable {
+    public let id: UUID
+    public let kind: RecordKind
+    public let subjectID: UUID
+    public let authorID: String
+    public let authorRole: Role
+    public let createdAt: String
+    public let updatedAt: String
+    public let state: RecordState
+    public let finalisedAt: String?
+    public let formVersion: Int
+    public let amendsID: UUID?
+
+    init(row: Row) throws(VaultError) {
+        guard let id = UUID(uuidString: row["id"]), let kind = RecordKind(rawValue: row["kind"]),
+              let subject = UUID(uuidString: row["subject_id"]), let role = Role(rawValue: row["author_role"]),
+              let state = RecordState(rawValue: row["state"])
+        else { throw VaultError(.integrity, "A record row has a damaged header.") }
+        self.id = id
+        self.kind = kind
+        self.subjectID = subject
+        self.authorID = row["author_id"]
+        self.authorRole = role
+        self.createdAt = row["created_at"]
+        self.updatedAt = row["updated_at"]
+        self.state = state
+        self.finalisedAt = row["finalised_at"]
+        self.formVersion = row["form_version"]
+        self.amendsID = (row["amends_id"] as String?).flatMap(UUID.init(uuidString:))
+    }
+}
+
+/// A record with its body opened.
+public struct StoredRecord: Sendable {
+    public let header: RecordHeader
+    public let body: [UInt8]
+}
+
+/// What a caller hands the vault to save.
+public struct RecordDraft: Sendable {
+    public var id: UUID
+    public var kind: RecordKind
+    /// The service user the record is about; a service-user record is its own subject.
+    public var subjectID: UUID
+    public var formVersion: Int
+    public var body: [UInt8]
+    public var amendsID: UUID?
+
+    public init(id: UUID = UUID(), kind: RecordKind, subjectID: UUID? = nil, formVersion: Int = 1, body: [UInt8], amendsID: UUID? = nil) {
+        self.id = id
+        self.kind = kind
+        self.subjectID = subjectID ?? id
+        self.formVersion = formVersion
+        self.body = body
+        self.amendsID = amendsID
+    }
+}
+
+/// Why a body is being opened: a person reading it is audited as a view, a body
+/// leaving the device as an export.
+public enum ReadPurpose: Sendable {
+    case view
+    case export
+}
+
+extension UUID {
+    /// The vault stores ids lowercase.
+    var key: String { uuidString.lowercased() }
+}

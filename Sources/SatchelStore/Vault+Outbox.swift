@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import SatchelCore
+
+/// Where an outbox row is on its way to one destination.
+public enum OutboxState: String, CaseIterable, Codable, Sendable {
+    case pending
+    case inFlight = "in-flight"
+    case delivered
+    case rejected
+}
+
+/// One record queued for one destination.
+public struct OutboxEntry: Sendable, Equatable {
+    public let recordID: UUID
+    public let destination: String
+    public let state: OutboxState
+    public let attempts: Int
+    public let lastError: String?
+    public let serverID: String?
+    public let serverVersion: String?
+}
+
+extension Vault {
+    /// Registers a destination and queues every final record for it, in one
+    /// transaction, so every final record has exactly one row per destination.
+    public func addDestination(_ name: String) throws(VaultError) {
+        let key = try requireKey()
+        let valid = !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }
+        guard valid else {
+            throw VaultError(.invalidInput, "destination name: \"\(name)\" is not allowed. Use 1-64 letters, digits, '-' or '_'.")
+        }
+        let now = clock()
+        do {
+            try db.write { db in
+                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM destination WHERE name = ?", arguments: [name]) == 0 else {
+                    throw VaultError(.refused, "Destination \(name) already exists.")
+                }
+                try db.execute(sql: "INSERT INTO destination (name, added_at) VALUES (?, ?)", arguments: [name, Timestamp.string(now)])
+                try db.execute(
+                    sql: "INSERT INTO outbox (record_id, destination, queued_at) SELECT id, ?, ? FROM record WHERE state = 'final'",
+                    arguments: [name, Timestamp.string(now)])
+                try AuditLog.append(db, .destinationAdded, actor: workerID, detail: name, at: now, anchorKey: key)
+            }
+        } catch { throw error.asVaultError("adding the destination") }
+    }
+
+    public func destinations() throws(VaultError) -> [String] {
+        do { return try db.read { try String.fetchAll($0, sql: "SELECT name FROM destination ORDER BY name") } } catch {
+            throw error.asVaultError("listing destinations")
+        }
+    }
+
+    func queueForEveryDestination(_ db: Database, recordID: String, at date: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO outbox (record_id, destination, queued_at) SELECT ?, name, ? FROM destination",
+            arguments: [recordID, Timestamp.string(date)])
+    }
+
+    public func outbox(destination: String? = nil, state: OutboxState? = nil) throws(VaultError) -> [OutboxEntry] {
+        var sql = "SELECT * FROM outbox WHERE 1"
+        var args: [any DatabaseValueConvertible] = []
+        if let destination { sql += " AND destination = ?"; args.append(destination) }
+        if let state { sql += " AND state = ?"; args.append(state.rawValue) }
+        sql += " ORDER BY queued_at, record_id"
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).compactMap { r in
+                    guard let id = UUID(uuidString: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
+                    return OutboxEntry(
+                        recordID: id, destination: r["destination"], state: st, attempts: r["attempts"],
+                        lastError: r["last_error"], serverID: r["server_id"], serverVersion: r["server_version"])
+                }
+            }
+        } catch { throw error.asVaultError("reading the outbox") }
+    }
+
+    /// pending → in-flight, before a send; counts the attempt.
+    public func markInFlight(_ id: UUID, destination: String) throws(VaultError) {
+        try moveOutbox(id, destination, to: .inFlight, set: "attempts = attempts + 1", audit: nil)
+    }
+
+    /// in-flight → pending, after a transient failure; the reason is kept for `queue`.
+    public func markPending(_ id: UUID, destination: String, reason: String) throws(VaultError) {
+        try moveOutbox(id, destination, to: .pending, set: "last_error = ?", arguments: [reason], audit: nil)
+    }
+
+    /// in-flight → delivered, with the server's receipt.
+    public func markDelivered(_ id: UUID, destination: String, serverID: String, serverVersion: String?) throws(VaultError) {
+        try moveOutbox(
+            id, destination, to: .delivered, set: "server_id = ?, server_version = ?, delivered_at = ?, last_error = NULL",
+            arguments: [serverID, serverVersion, Timestamp.string(clock())], audit: .deliver)
+    }
+
+    /// in-flight → rejected: quarantined with the server's reason; the rest carry on.
+    public func markRejected(_ id: UUID, destination: String, reason: String) throws(VaultError) {
+        try moveOutbox(id, destination, to: .rejected, set: "last_error = ?", arguments: [reason], audit: .reject)
+    }
+
+    private func moveOutbox(
+        _ id: UUID, _ destination: String, to state: OutboxState, set: String,
+        arguments: [(any DatabaseValueConvertible)?] = [], audit: AuditAction?
+    ) throws(VaultError) {
+        let key = try requireKey()
+        do {
+            try db.write { db in
+                var args = StatementArguments([state.rawValue])
+                args += StatementArguments(arguments)
+                args += StatementArguments([id.key, destination])
+                try db.execute(sql: "UPDATE outbox SET state = ?, \(set) WHERE record_id = ? AND destination = ?", arguments: args)
+                guard db.changesCount == 1 else {
+                    throw VaultError(.notFound, "Record \(id.key) is not queued for \(destination).")
+                }
+                if let audit {
+                    try AuditLog.append(db, audit, actor: workerID, record: id.key, detail: destination, at: clock(), anchorKey: key)
+                }
+            }
+        } catch { throw error.asVaultError("updating the outbox") }
+    }
+}

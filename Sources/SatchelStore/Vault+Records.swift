@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import SatchelCore
+
+extension Vault {
+    /// The associated data a body is sealed under: its record id, kind and key version.
+    static func bodyAD(id: UUID, kind: RecordKind, keyVersion: Int) -> [UInt8] {
+        Array("satchel/record/v1:\(id.key):\(kind.rawValue):\(keyVersion)".utf8)
+    }
+
+    /// Saves a draft, sealed: the first save creates it, later saves replace its body.
+    /// A guided form calls this after every answered field.
+    @discardableResult
+    public func saveDraft(_ draft: RecordDraft) throws(VaultError) -> RecordHeader {
+        let key = try requireKey()
+        let sealed = try seal(draft, key: key)
+        do {
+            return try db.write { db in
+                try writeDraft(db, draft, sealed: sealed, now: clock(), key: key)
+                return try header(db, draft.id)
+            }
+        } catch { throw error.asVaultError("saving the draft") }
+    }
+
+    /// Makes a draft final: in one transaction the record becomes immutable, one
+    /// outbox row is queued per destination, and the audit log says so.
+    @discardableResult
+    public func finalise(_ id: UUID) throws(VaultError) -> RecordHeader {
+        let key = try requireKey()
+        do {
+            return try db.write { db in
+                try finaliseRow(db, id, now: clock(), key: key)
+                return try header(db, id)
+            }
+        } catch { throw error.asVaultError("finalising the record") }
+    }
+
+    /// Saves and finalises in one transaction (a one-shot command from the shell):
+    /// either the final record, its outbox rows and its audit entries all exist, or none do.
+    @discardableResult
+    public func saveFinal(_ draft: RecordDraft) throws(VaultError) -> RecordHeader {
+        let key = try requireKey()
+        let sealed = try seal(draft, key: key)
+        do {
+            return try db.write { db in
+                let now = clock()
+                try writeDraft(db, draft, sealed: sealed, now: now, key: key)
+                try finaliseRow(db, draft.id, now: now, key: key)
+                return try header(db, draft.id)
+            }
+        } catch { throw error.asVaultError("saving the record") }
+    }
+
+    /// Deletes a draft (never a final record: the schema refuses).
+    public func discardDraft(_ id: UUID) throws(VaultError) {
+        let key = try requireKey()
+        do {
+            try db.write { db in
+                try db.execute(sql: "DELETE FROM record WHERE id = ? AND state = 'draft'", arguments: [id.key])
+                guard db.changesCount == 1 else { throw VaultError(.notFound, "No draft \(id.key) in this vault.") }
+                try AuditLog.append(db, .discard, actor: workerID, record: id.key, at: clock(), anchorKey: key)
+            }
+        } catch { throw error.asVaultError("discarding the draft") }
+    }
+
+    /// Opens a record's body. Every read is audited (as a view, or an export when
+    /// the body is about to leave the device).
+    public func read(_ id: UUID, purpose: ReadPurpose = .view) throws(VaultError) -> StoredRecord {
+        let key = try requireKey()
+        let (h, sealed, kv): (RecordHeader, Data, Int)
+        do {
+            (h, sealed, kv) = try db.write { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [id.key]) else {
+                    throw VaultError(.notFound, "No record \(id.key) in this vault.")
+                }
+                try AuditLog.append(db, purpose == .view ? .view : .export, actor: workerID, record: id.key, at: clock(), anchorKey: key)
+                return (try RecordHeader(row: row), row["body"], row["key_version"])
+            }
+        } catch { throw error.asVaultError("reading the record") }
+        let body = try Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: key)
+        return StoredRecord(header: h, body: body)
+    }
+
+    /// Record headers, newest first, optionally for one service user or state.
+    public func headers(subject: UUID? = nil, state: RecordState? = nil) throws(VaultError) -> [RecordHeader] {
+        _ = try requireKey()
+        var sql = "SELECT * FROM record WHERE 1"
+        var args: [any DatabaseValueConvertible] = []
+        if let subject { sql += " AND subject_id = ?"; args.append(subject.key) }
+        if let state { sql += " AND state = ?"; args.append(state.rawValue) }
+        sql += " ORDER BY created_at DESC, id"
+        do {
+            let rows = try db.read { try Row.fetchAll($0, sql: sql, arguments: StatementArguments(args)) }
+            var out: [RecordHeader] = []
+            for r in rows { out.append(try RecordHeader(row: r)) }
+            return out
+        } catch { throw error.asVaultError("listing records") }
+    }
+
+    // MARK: - Internals
+
+    private func seal(_ d: RecordDraft, key: SecretBytes) throws(VaultError) -> [UInt8] {
+        try Sealer.seal(d.body, associatedData: Self.bodyAD(id: d.id, kind: d.kind, keyVersion: keyVersion), key: key)
+    }
+
+    private func writeDraft(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now date: Date, key: SecretBytes) throws {
+        let now = Timestamp.string(date)
+        guard let existing = try Row.fetchOne(db, sql: "SELECT kind, state FROM record WHERE id = ?", arguments: [d.id.key]) else {
+            return try insert(db, d, sealed: sealed, now: now, key: key)
+        }
+        guard (existing["state"] as String) == RecordState.draft.rawValue else {
+            throw VaultError(.refused, "Record \(d.id.key) is final and cannot be changed; record an amendment instead.")
+        }
+        guard (existing["kind"] as String) == d.kind.rawValue else {
+            throw VaultError(.refused, "Record \(d.id.key) is a \(existing["kind"] as String), not a \(d.kind.rawValue).")
+        }
+        try db.execute(
+            sql: "UPDATE record SET body = ?, updated_at = ?, form_version = ? WHERE id = ?",
+            arguments: [Data(sealed), now, d.formVersion, d.id.key])
+    }
+
+    private func finaliseRow(_ db: Database, _ id: UUID, now: Date, key: SecretBytes) throws {
+        guard let state = try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [id.key]) else {
+            throw VaultError(.notFound, "No record \(id.key) in this vault.")
+        }
+        guard state == RecordState.draft.rawValue else {
+            throw VaultError(.refused, "Record \(id.key) is already final.")
+        }
+        try db.execute(
+            sql: "UPDATE record SET state = 'final', finalised_at = ?, updated_at = ? WHERE id = ?",
+            arguments: [Timestamp.string(now), Timestamp.string(now), id.key])
+        try queueForEveryDestination(db, recordID: id.key, at: now)
+        try AuditLog.append(db, .finalise, actor: workerID, record: id.key, at: now, anchorKey: key)
+    }
+
+    private func insert(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now: String, key: SecretBytes) throws {
+        if d.subjectID != d.id {
+            let subjectKind = try String.fetchOne(db, sql: "SELECT kind FROM record WHERE id = ?", arguments: [d.subjectID.key])
+            guard subjectKind == RecordKind.serviceUser.rawValue else {
+                throw VaultError(.notFound, "No service user \(d.subjectID.key) in this vault: record them first with `user add`.")
+            }
+        } else if d.kind != .serviceUser {
+            throw VaultError(.invalidInput, "A \(d.kind.rawValue) record must be about a service user.")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO record (id, kind, subject_id, author_id, author_role, created_at, updated_at, state,
+                                    form_version, amends_id, key_version, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                d.id.key, d.kind.rawValue, d.subjectID.key, workerID, role.rawValue, now, now, RecordState.draft.rawValue,
+                d.formVersion, d.amendsID?.key, keyVersion, Data(sealed),
+            ])
+        if let amended = d.amendsID {
+            try AuditLog.append(db, .amend, actor: workerID, record: d.id.key, detail: "amends \(amended.key)", at: clock(), anchorKey: key)
+        } else {
+            try AuditLog.append(db, .create, actor: workerID, record: d.id.key, at: clock(), anchorKey: key)
+        }
+    }
+
+    func header(_ db: Database, _ id: UUID) throws -> RecordHeader {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [id.key]) else {
+            throw VaultError(.notFound, "No record \(id.key) in this vault.")
+        }
+        return try RecordHeader(row: row)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+
+/// Opens the vault's SQLite file with the settings durability and secrecy depend
+/// on, reads each one back, and refuses to go on if SQLite did not take it.
+enum VaultDatabase {
+    /// A setting, the statement that sets it and the value it must read back as.
+    struct Requirement: Sendable {
+        let name: String
+        let set: String
+        let expected: String
+    }
+
+    static let requirements: [Requirement] = [
+        // WAL + FULL: a commit is on disk before the call returns, even across power loss.
+        Requirement(name: "journal_mode", set: "PRAGMA journal_mode = WAL", expected: "wal"),
+        Requirement(name: "synchronous", set: "PRAGMA synchronous = FULL", expected: "2"),
+        Requirement(name: "foreign_keys", set: "PRAGMA foreign_keys = ON", expected: "1"),
+        // No temp files on disk: sorting and temp tables stay in memory.
+        Requirement(name: "temp_store", set: "PRAGMA temp_store = MEMORY", expected: "2"),
+        // Deleted content is overwritten with zeros, not left in free pages.
+        Requirement(name: "secure_delete", set: "PRAGMA secure_delete = ON", expected: "1"),
+    ]
+
+    static func open(_ url: URL) throws(VaultError) -> DatabaseQueue {
+        try open(path: url.path)
+    }
+
+    /// `path` as SQLite takes it (tests pass ":memory:" to see a refusal).
+    static func open(path: String) throws(VaultError) -> DatabaseQueue {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.label = "satchel.vault"
+        config.prepareDatabase { db in
+            for r in requirements {
+                try db.execute(sql: r.set)
+                let actual = try String.fetchOne(db, sql: "PRAGMA \(r.name)")
+                guard actual?.lowercased() == r.expected else {
+                    throw VaultError(
+                        .storage,
+                        "SQLite would not set \(r.name) to \(r.expected) (it reads back \(actual ?? "nothing")); "
+                            + "Satchel refuses to open a vault it cannot keep durable and clean.")
+                }
+            }
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            try VaultSchema.migrator.migrate(queue)
+            return queue
+        } catch let e as VaultError {
+            throw e
+        } catch {
+            throw VaultError(.storage, "Couldn't open the vault database at \(path).", cause: "\(error)")
+        }
+    }
+
+    /// Reads back every requirement on an open connection (for `status` and tests).
+    static func readBack(_ db: Database) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for r in requirements {
+            out[r.name] = try String.fetchOne(db, sql: "PRAGMA \(r.name)") ?? ""
+        }
+        return out
+    }
+}
+
+/// Timestamps in the vault: ISO 8601, UTC, milliseconds — sortable as text.
+enum Timestamp {
+    static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+}
+
+extension Error {
+    /// Wraps a database failure as a vault error, keeping the storage code and message.
+    func asVaultError(_ what: String) -> VaultError {
+        if let v = self as? VaultError { return v }
+        if let d = self as? DatabaseError {
+            if d.resultCode == .SQLITE_FULL {
+                return VaultError(.storage, "The disk is full: \(what) did not happen. Free some space; nothing already saved is lost.", cause: "\(d)")
+            }
+            if d.resultCode == .SQLITE_CONSTRAINT {
+                return VaultError(.refused, "\(what) was refused: \(d.message ?? "a rule of the vault").", cause: "\(d)")
+            }
+        }
+        return VaultError(.storage, "Couldn't complete \(what) in the vault.", cause: "\(self)")
+    }
+}

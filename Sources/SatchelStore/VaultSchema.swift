@@ -1,0 +1,140 @@
+import GRDB
+
+/// The vault's tables, as versioned migrations from the very first one. A migration
+/// once shipped never changes; new needs get a new migration.
+///
+/// Only what the app must index is in clear: ids, kinds, roles, timestamps, sync
+/// state. Every body — and the worker's name — is sealed.
+enum VaultSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1 vault, records, outbox, audit") { db in
+            try db.execute(sql: v1)
+        }
+        return m
+    }
+
+    static let v1 = """
+        CREATE TABLE vault (
+            singleton      INTEGER PRIMARY KEY CHECK (singleton = 1),
+            format         INTEGER NOT NULL,
+            worker_id      TEXT NOT NULL,
+            role           TEXT NOT NULL CHECK (role IN ('clinician', 'police', 'substance-misuse')),
+            kdf_algorithm  TEXT NOT NULL,
+            kdf_opslimit   INTEGER NOT NULL,
+            kdf_memlimit   INTEGER NOT NULL,
+            kdf_salt       BLOB NOT NULL,
+            key_version    INTEGER NOT NULL,
+            wrapped_key    BLOB NOT NULL,
+            profile        BLOB NOT NULL,          -- sealed: the worker's name
+            failed_unlocks INTEGER NOT NULL DEFAULT 0,
+            anchor_seq     INTEGER NOT NULL DEFAULT 0,
+            anchor_mac     BLOB,                   -- keyed MAC over the audit head
+            created_at     TEXT NOT NULL
+        );
+
+        CREATE TABLE record_kind (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+        INSERT INTO record_kind (name) VALUES
+            ('service-user'), ('contact'), ('risk'), ('top'), ('consent'), ('boundary');
+
+        CREATE TABLE record (
+            id            TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+            kind          TEXT NOT NULL REFERENCES record_kind(name),
+            subject_id    TEXT NOT NULL REFERENCES record(id),
+            author_id     TEXT NOT NULL,
+            author_role   TEXT NOT NULL CHECK (author_role IN ('clinician', 'police', 'substance-misuse')),
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            state         TEXT NOT NULL CHECK (state IN ('draft', 'final')),
+            finalised_at  TEXT,
+            form_version  INTEGER NOT NULL CHECK (form_version >= 1),
+            amends_id     TEXT REFERENCES record(id),
+            key_version   INTEGER NOT NULL,
+            body          BLOB NOT NULL,
+            CHECK ((state = 'final') = (finalised_at IS NOT NULL)),
+            CHECK (amends_id IS NULL OR amends_id <> id)
+        );
+        CREATE INDEX record_by_subject ON record(subject_id, created_at);
+        CREATE INDEX record_by_kind_state ON record(kind, state);
+
+        -- A final record never changes and is never deleted: a correction is a new
+        -- record that amends it. Enforced here, so no code path can forget it.
+        CREATE TRIGGER record_final_is_immutable BEFORE UPDATE ON record
+        WHEN OLD.state = 'final'
+        BEGIN SELECT RAISE(ABORT, 'a final record cannot be changed; record an amendment'); END;
+
+        CREATE TRIGGER record_final_is_kept BEFORE DELETE ON record
+        WHEN OLD.state = 'final'
+        BEGIN SELECT RAISE(ABORT, 'a final record cannot be deleted'); END;
+
+        CREATE TRIGGER record_identity_is_fixed BEFORE UPDATE ON record
+        WHEN NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind OR NEW.subject_id IS NOT OLD.subject_id
+          OR NEW.author_id IS NOT OLD.author_id OR NEW.author_role IS NOT OLD.author_role
+          OR NEW.created_at IS NOT OLD.created_at OR NEW.amends_id IS NOT OLD.amends_id
+        BEGIN SELECT RAISE(ABORT, 'a record keeps its id, kind, subject, author and creation time'); END;
+
+        CREATE TRIGGER record_amends_a_final_record BEFORE INSERT ON record
+        WHEN NEW.amends_id IS NOT NULL
+          AND (SELECT state FROM record WHERE id = NEW.amends_id) IS NOT 'final'
+        BEGIN SELECT RAISE(ABORT, 'only a final record can be amended'); END;
+
+        CREATE TABLE destination (
+            name      TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+            added_at  TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- One row per (record, destination), written in the transaction that
+        -- finalises the record. A row leaves only once delivered.
+        CREATE TABLE outbox (
+            record_id       TEXT NOT NULL REFERENCES record(id),
+            destination     TEXT NOT NULL REFERENCES destination(name),
+            state           TEXT NOT NULL DEFAULT 'pending'
+                            CHECK (state IN ('pending', 'in-flight', 'delivered', 'rejected')),
+            queued_at       TEXT NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error      TEXT,
+            server_id       TEXT,
+            server_version  TEXT,
+            delivered_at    TEXT,
+            PRIMARY KEY (record_id, destination)
+        ) WITHOUT ROWID;
+        CREATE INDEX outbox_by_state ON outbox(destination, state);
+
+        CREATE TRIGGER outbox_only_final_records BEFORE INSERT ON outbox
+        WHEN (SELECT state FROM record WHERE id = NEW.record_id) IS NOT 'final'
+        BEGIN SELECT RAISE(ABORT, 'only a final record can be queued'); END;
+
+        CREATE TRIGGER outbox_rows_leave_when_delivered BEFORE DELETE ON outbox
+        WHEN OLD.state <> 'delivered'
+        BEGIN SELECT RAISE(ABORT, 'an outbox row leaves only once delivered'); END;
+
+        CREATE TRIGGER outbox_state_moves_forward BEFORE UPDATE OF state ON outbox
+        WHEN NOT (OLD.state = NEW.state
+               OR (OLD.state = 'pending'   AND NEW.state = 'in-flight')
+               OR (OLD.state = 'in-flight' AND NEW.state IN ('pending', 'delivered', 'rejected')))
+        BEGIN SELECT RAISE(ABORT, 'outbox state may only go pending -> in-flight -> delivered | rejected'); END;
+
+        CREATE TRIGGER outbox_keeps_its_key BEFORE UPDATE ON outbox
+        WHEN NEW.record_id IS NOT OLD.record_id OR NEW.destination IS NOT OLD.destination
+        BEGIN SELECT RAISE(ABORT, 'an outbox row keeps its record and destination'); END;
+
+        -- Append-only and hash-chained: identifiers only, never record bodies.
+        CREATE TABLE audit (
+            seq        INTEGER PRIMARY KEY,
+            at         TEXT NOT NULL,
+            action     TEXT NOT NULL,
+            actor_id   TEXT,
+            record_id  TEXT,
+            detail     TEXT NOT NULL DEFAULT '',
+            prev_hash  BLOB NOT NULL,
+            hash       BLOB NOT NULL
+        );
+
+        CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+        CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SatchelTestSupport
+import Testing
+
+/// The real binary, driven the way a script drives it.
+@Suite("satchel init and status, non-interactively")
+struct InitAndStatusTests {
+    let passphrase = "correct horse battery staple\n"
+
+    @Test("init then status --json with the passphrase on descriptor 3")
+    func initThenStatus() throws {
+        let dir = try TemporaryVault.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let home = dir.appendingPathComponent("vault").path
+        let created = try ChildProcess.runSatchel(
+            ["--home", home, "--passphrase-fd", "3", "init", "--name", "Test Mentor", "--role", "clinician"], fd3: passphrase)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout == "Vault created in \(home) for a clinician.\n")
+
+        let status = try ChildProcess.runSatchel(["--home", home, "--passphrase-fd", "3", "status", "--json"], fd3: passphrase)
+        #expect(status.status == 0, "\(status.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let worker = try #require(json["worker"] as? [String: Any])
+        #expect(worker["name"] as? String == "Test Mentor")
+        #expect(worker["role"] as? String == "clinician")
+        #expect(json["vault"] as? String == home)
+        let audit = try #require(json["audit"] as? [String: Any])
+        #expect(audit["length"] as? Int == 1)
+        #expect((audit["head"] as? String)?.count == 64)
+        let records = try #require(json["records"] as? [String: [String: Int]])
+        #expect(records["contact"] == ["draft": 0, "final": 0])
+
+        let verify = try ChildProcess.runSatchel(["--home", home, "--passphrase-fd", "3", "audit", "verify"], fd3: passphrase)
+        #expect(verify.status == 0)
+        #expect(verify.stdout.hasPrefix("Audit log intact: 1 entries"))
+    }
+
+    @Test(
+        "refusals have a clear message and a documented exit status",
+        arguments: [
+            (["init", "--name", "Test Mentor", "--role", "police"], "too short\n", Int32(65),
+             "passphrase: too short (9 characters). Use at least 12 characters; a few unrelated words work well.\n"),
+            (["init", "--role", "police"], "correct horse battery staple\n", Int32(65),
+             "--name: required. Give it as a flag, or run from a terminal to be asked.\n"),
+            (["status"], "correct horse battery staple\n", Int32(66), "No vault in HOME. Create one with `satchel init`.\n"),
+        ])
+    func refusals(arguments: [String], fd3: String, status: Int32, message: String) throws {
+        let dir = try TemporaryVault.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let home = dir.appendingPathComponent("vault").path
+        let r = try ChildProcess.runSatchel(["--home", home, "--passphrase-fd", "3"] + arguments, fd3: fd3)
+        #expect(r.status == status)
+        #expect(r.stderr == message.replacingOccurrences(of: "HOME", with: home))
+    }
+
+    @Test("a wrong passphrase exits 77 with one message; passwd changes it")
+    func wrongPassphraseAndPasswd() throws {
+        let dir = try TemporaryVault.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let home = dir.appendingPathComponent("vault").path
+        let base = ["--home", home, "--passphrase-fd", "3"]
+        #expect(try ChildProcess.runSatchel(base + ["init", "--name", "Test Mentor", "--role", "police"], fd3: passphrase).status == 0)
+        let wrong = try ChildProcess.runSatchel(base + ["status"], fd3: "not my passphrase at all\n")
+        #expect(wrong.status == 77)
+        #expect(wrong.stderr == "Wrong passphrase. The vault stays locked; this failed attempt (1 since the last unlock) is in the audit log.\n")
+
+        let changed = try ChildProcess.runSatchel(base + ["passwd"], fd3: passphrase + "another long passphrase\n")
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(try ChildProcess.runSatchel(base + ["status"], fd3: passphrase).status == 77)
+        let ok = try ChildProcess.runSatchel(base + ["status"], fd3: "another long passphrase\n")
+        #expect(ok.status == 0)
+        #expect(ok.stdout.hasPrefix("Worker:  Test Mentor (police)\n"))
+        // passwd's successful unlock acknowledged the first failure; the old passphrase after it is the one that counts.
+        #expect(ok.stderr.contains("1 failed unlock attempt(s) since your last unlock"))
+    }
+}

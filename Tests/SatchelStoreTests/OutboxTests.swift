@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import SatchelCore
+import SatchelTestSupport
+import Testing
+@testable import SatchelStore
+
+@Suite("The outbox")
+struct OutboxTests {
+    let destinations = ["nhs-epr", "police", "substance-misuse-service"]
+
+    /// For every record: it has outbox rows if and only if it is final, and then one per destination.
+    func checkInvariant(_ t: TemporaryVault) throws {
+        let rows = try DatabaseQueue(path: t.databasePath).read { db in
+            try Row.fetchAll(db, sql: "SELECT r.state, (SELECT count(*) FROM outbox o WHERE o.record_id = r.id) AS n FROM record r")
+        }
+        let expected = try t.vault.destinations().count
+        for r in rows {
+            let state: String = r["state"]
+            let n: Int = r["n"]
+            #expect(n == (state == "final" ? expected : 0), "a \(state) record has \(n) outbox rows")
+        }
+    }
+
+    @Test("an outbox row exists if and only if the record is final")
+    func rowIffFinal() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        for d in destinations { try t.vault.addDestination(d) }
+        let user = try t.addServiceUser()
+        let draft = RecordDraft(kind: .contact, subjectID: user, body: Array("{}".utf8))
+        try t.vault.saveDraft(draft)
+        #expect(try t.vault.outbox().filter { $0.recordID == draft.id }.isEmpty)
+        try checkInvariant(t)
+        try t.vault.finalise(draft.id)
+        #expect(Set(try t.vault.outbox().filter { $0.recordID == draft.id }.map(\.destination)) == Set(destinations))
+        try checkInvariant(t)
+    }
+
+    @Test("a destination added later gets every final record already there, and no draft")
+    func backFill() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        let user = try t.addServiceUser()
+        try t.vault.saveDraft(RecordDraft(kind: .contact, subjectID: user, body: []))
+        try t.vault.addDestination("nhs-epr")
+        #expect(try t.vault.outbox().map(\.recordID) == [user])
+        try checkInvariant(t)
+    }
+
+    @Test(
+        "the schema refuses outbox rows for drafts, deleting undelivered rows and going backwards",
+        arguments: [
+            "INSERT INTO outbox (record_id, destination, queued_at) VALUES (:draft, 'nhs-epr', 'x')",
+            "DELETE FROM outbox WHERE record_id = :final",
+            "UPDATE outbox SET state = 'delivered' WHERE record_id = :final",
+            "UPDATE outbox SET destination = 'police' WHERE record_id = :final",
+        ])
+    func schemaRules(sql: String) throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try t.vault.addDestination("nhs-epr")
+        try t.vault.addDestination("police")
+        let user = try t.addServiceUser()
+        let draft = RecordDraft(kind: .contact, subjectID: user, body: [])
+        try t.vault.saveDraft(draft)
+        let raw = try DatabaseQueue(path: t.databasePath)
+        #expect(throws: DatabaseError.self) {
+            try raw.write {
+                try $0.execute(sql: sql, arguments: ["draft": draft.id.uuidString.lowercased(), "final": user.uuidString.lowercased()])
+            }
+        }
+        try checkInvariant(t)
+    }
+
+    @Test("pending → in-flight → delivered keeps the receipt; rejected keeps the reason; both are audited")
+    func transitions() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try t.vault.addDestination("nhs-epr")
+        let user = try t.addServiceUser()
+        let contact = RecordDraft(kind: .contact, subjectID: user, body: [])
+        try t.vault.saveFinal(contact)
+
+        try t.vault.markInFlight(user, destination: "nhs-epr")
+        try t.vault.markPending(user, destination: "nhs-epr", reason: "offline")
+        try t.vault.markInFlight(user, destination: "nhs-epr")
+        try t.vault.markDelivered(user, destination: "nhs-epr", serverID: "Patient/abc", serverVersion: "1")
+        try t.vault.markInFlight(contact.id, destination: "nhs-epr")
+        try t.vault.markRejected(contact.id, destination: "nhs-epr", reason: "422: Encounter.class is required")
+
+        let rows = Dictionary(uniqueKeysWithValues: try t.vault.outbox().map { ($0.recordID, $0) })
+        #expect(rows[user]?.state == .delivered)
+        #expect(rows[user]?.attempts == 2)
+        #expect(rows[user]?.serverID == "Patient/abc")
+        #expect(rows[contact.id]?.state == .rejected)
+        #expect(rows[contact.id]?.lastError == "422: Encounter.class is required")
+        // A rejected record is quarantined: it cannot be picked up again.
+        #expect(throws: VaultError.self) { try t.vault.markInFlight(contact.id, destination: "nhs-epr") }
+        let actions = try t.vault.db.read { try String.fetchAll($0, sql: "SELECT action FROM audit") }
+        #expect(actions.filter { $0 == "deliver" }.count == 1)
+        #expect(actions.filter { $0 == "reject" }.count == 1)
+    }
+}

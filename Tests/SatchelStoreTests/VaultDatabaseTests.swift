@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import SatchelTestSupport
+import Testing
+@testable import SatchelStore
+
+@Suite("The vault's SQLite file")
+struct VaultDatabaseTests {
+    @Test("migrations run from an empty file and create every table and rule")
+    func migrationsFromEmpty() throws {
+        let dir = try TemporaryVault.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try VaultDatabase.open(dir.appendingPathComponent("empty.sqlite"))
+        let (applied, tables, triggers) = try queue.read { db in
+            (
+                try VaultSchema.migrator.appliedIdentifiers(db),
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' ORDER BY name"),
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            )
+        }
+        #expect(applied == ["v1 vault, records, outbox, audit"])
+        #expect(tables == ["audit", "destination", "outbox", "record", "record_kind", "vault"])
+        #expect(triggers == [
+            "audit_is_append_only_delete", "audit_is_append_only_update",
+            "outbox_keeps_its_key", "outbox_only_final_records", "outbox_rows_leave_when_delivered", "outbox_state_moves_forward",
+            "record_amends_a_final_record", "record_final_is_immutable", "record_final_is_kept", "record_identity_is_fixed",
+        ])
+        // Opening again applies nothing twice.
+        let again = try VaultDatabase.open(dir.appendingPathComponent("empty.sqlite"))
+        #expect(try again.read { try VaultSchema.migrator.appliedIdentifiers($0) } == applied)
+    }
+
+    @Test("WAL, synchronous=FULL, foreign keys, in-memory temp store and secure delete read back as set")
+    func pragmasReadBack() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        #expect(try t.vault.storageSettings() == [
+            "journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "temp_store": "2", "secure_delete": "1",
+        ])
+    }
+
+    @Test("every requirement is checked against what SQLite reads back")
+    func everyRequirementIsRead() {
+        #expect(Set(VaultDatabase.requirements.map(\.name)) == ["journal_mode", "synchronous", "foreign_keys", "temp_store", "secure_delete"])
+    }
+}
+
+extension VaultDatabaseTests {
+    @Test("a database that cannot keep WAL (in memory) is refused, naming the setting")
+    func refusesWithoutWAL() {
+        #expect {
+            _ = try VaultDatabase.open(path: ":memory:")
+        } throws: { error in
+            guard let e = error as? VaultError else { return false }
+            return e.code == .storage && e.message.hasPrefix("SQLite would not set journal_mode to wal")
+        }
+    }
+}
