@@ -1,0 +1,41 @@
+import Foundation
+
+/// A consent decision (record kind `consent`).
+///
+/// JSON keys: `scope`, `with`, `decision`, `method`, `reviewDate` (absent when
+/// none), `currentRisk`.
+public struct Consent: RecordPayload {
+    public static let recordKind = RecordKind.consent
+
+    public let scope: ConsentScope
+    /// The agency (for `share`) or named person (for `involve`, `disclose-family`);
+    /// for `engagement` and `privacy-notice` usually the service name.
+    public let with: String
+    public let decision: ConsentDecision
+    public let method: ConsentMethod
+    public let reviewDate: FieldDay?
+    public let currentRisk: RiskGrade
+
+    static let writtenRule = "disclose-family consent must be written (SIM guide §56: \"Written consent has been given by the service user\"). Use --method written."
+
+    /// Validates and builds a consent record.
+    ///
+    /// - `with` must not be blank.
+    /// - A `disclose-family` consent that is *given* must be `written`. Refusing or
+    ///   withdrawing may be verbal: a withdrawal must never be blocked.
+    /// - A review date, if any, must be today or later (checked against `now`).
+    public init(scope: ConsentScope, with: String, decision: ConsentDecision, method: ConsentMethod,
+                reviewDate: FieldDay? = nil, currentRisk: RiskGrade,
+                now: Date, calendar: Calendar = .london) throws(FieldError) {
+        self.with = try FieldText.required(with, field: "with", label: "the person or agency")
+        if scope == .discloseFamily, decision == .given, method != .written {
+            throw FieldError.on("method", Self.writtenRule)
+        }
+        try reviewDate?.checkReview(field: "review", now: now, calendar: calendar)
+        self.scope = scope
+        self.decision = decision
+        self.method = method
+        self.reviewDate = reviewDate
+        self.currentRisk = currentRisk
+    }
+}

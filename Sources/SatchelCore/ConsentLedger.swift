@@ -1,0 +1,74 @@
+import Foundation
+
+/// Answers "is this consented right now?" from the consents on record.
+///
+/// The latest decision for a (scope, with) pair wins, so a withdrawal or refusal
+/// takes effect for everything recorded after it, and a later `given` restores it.
+/// Latest means the greatest `recordedAt`; on equal times the later entry in the
+/// list wins. Names and agencies match case-insensitively with whitespace trimmed
+/// and inner runs of spaces collapsed.
+///
+/// Review dates do not expire a consent; they are reminders only.
+public struct ConsentLedger: Sendable, Equatable {
+    /// A consent with the time it was recorded.
+    public struct Entry: Sendable, Equatable {
+        public let consent: Consent
+        public let recordedAt: Date
+
+        public init(consent: Consent, recordedAt: Date) {
+            self.consent = consent
+            self.recordedAt = recordedAt
+        }
+    }
+
+    public let entries: [Entry]
+
+    public init(_ entries: [Entry]) {
+        self.entries = entries
+    }
+
+    /// The latest decision for `scope` with `who`, considering only entries recorded
+    /// at or before `asOf` (all entries when nil). Nil when nothing is on record.
+    public func decision(scope: ConsentScope, with who: String, asOf: Date? = nil) -> ConsentDecision? {
+        latest(scope: scope, with: who, asOf: asOf)?.decision
+    }
+
+    /// The latest consent record for `scope` with `who`.
+    public func latest(scope: ConsentScope, with who: String, asOf: Date? = nil) -> Consent? {
+        let key = FieldText.matchKey(who)
+        var best: Entry?
+        for entry in entries where entry.consent.scope == scope && FieldText.matchKey(entry.consent.with) == key {
+            if let asOf, entry.recordedAt > asOf { continue }
+            if let current = best, entry.recordedAt < current.recordedAt { continue }
+            best = entry
+        }
+        return best?.consent
+    }
+
+    /// True when the latest `involve` decision for `person` is `given`.
+    public func isInvolvementConsented(_ person: String, asOf: Date? = nil) -> Bool {
+        decision(scope: .involve, with: person, asOf: asOf) == .given
+    }
+
+    /// True when the latest `share` decision for `agency` is `given`.
+    public func isSharingConsented(with agency: String, asOf: Date? = nil) -> Bool {
+        decision(scope: .share, with: agency, asOf: asOf) == .given
+    }
+
+    /// Throws a `--present` error unless `person` has a current involvement consent.
+    ///
+    /// - nothing on record: `--present: no involvement consent on record for "Aunt Testy". Record it first: consent add --scope involve --with "Aunt Testy" --decision given`
+    /// - latest is withdrawn/refused: `--present: involvement consent for "Aunt Testy" was withdrawn. Only record them as present once they consent again: consent add --scope involve --with "Aunt Testy" --decision given`
+    public func requireInvolvement(_ person: String, field: String = "present", asOf: Date? = nil) throws(FieldError) {
+        let name = person.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let command = "consent add --scope involve --with \"\(name)\" --decision given"
+        switch decision(scope: .involve, with: person, asOf: asOf) {
+        case .given:
+            return
+        case nil:
+            throw FieldError.on(field, "no involvement consent on record for \"\(name)\". Record it first: \(command)")
+        case .some(let other):
+            throw FieldError.on(field, "involvement consent for \"\(name)\" was \(other.rawValue). Only record them as present once they consent again: \(command)")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// A risk assessment entry (record kind `risk`).
+///
+/// The grade is derived from likelihood × impact through ``RiskMatrix`` and is the
+/// entry's `currentRisk`. `authority` is derived from the domain and the author's
+/// role (see ``Authority/forRisk(domain:author:)``).
+///
+/// JSON keys: `progress`, `mentalState`, `risk`, `plan`, `likelihood`, `impact`,
+/// `grade`, `currentRisk`, `domain`, `authority`.
+public struct RiskAssessmentEntry: RecordPayload {
+    public static let recordKind = RecordKind.risk
+
+    public let progress: String
+    public let mentalState: String
+    public let risk: String
+    public let plan: String
+    public let likelihood: Int
+    public let impact: Int
+    public let grade: RiskGrade
+    public let domain: RiskDomain
+    public let authority: Authority
+
+    /// Equal to ``grade``: a risk entry states the level it assesses.
+    public var currentRisk: RiskGrade { grade }
+
+    /// Validates and builds an entry. The four text fields are required
+    /// (flags `progress`, `mental-state`, `risk`, `plan`).
+    public init(progress: String, mentalState: String, risk: String, plan: String,
+                likelihood: Int, impact: Int, domain: RiskDomain, author: Role) throws(FieldError) {
+        self.progress = try FieldText.required(progress, field: "progress", label: "progress")
+        self.mentalState = try FieldText.required(mentalState, field: "mental-state", label: "the mental state")
+        self.risk = try FieldText.required(risk, field: "risk", label: "the risk description")
+        self.plan = try FieldText.required(plan, field: "plan", label: "the plan")
+        self.grade = try RiskMatrix.grade(likelihood: likelihood, impact: impact)
+        self.likelihood = likelihood
+        self.impact = impact
+        self.domain = domain
+        self.authority = Authority.forRisk(domain: domain, author: author)
+    }
+
+    /// "Risk raised from Medium to High" etc., relative to the previous entry's grade.
+    public func change(from previous: RiskGrade?) -> String {
+        grade.change(from: previous)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case progress, mentalState, risk, plan, likelihood, impact, grade, currentRisk, domain, authority
+    }
+
+    /// Decoding re-checks the scores and that `grade` and `currentRisk` agree with the matrix.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        progress = try c.decode(String.self, forKey: .progress)
+        mentalState = try c.decode(String.self, forKey: .mentalState)
+        risk = try c.decode(String.self, forKey: .risk)
+        plan = try c.decode(String.self, forKey: .plan)
+        likelihood = try c.decode(Int.self, forKey: .likelihood)
+        impact = try c.decode(Int.self, forKey: .impact)
+        grade = try c.decode(RiskGrade.self, forKey: .grade)
+        domain = try c.decode(RiskDomain.self, forKey: .domain)
+        authority = try c.decode(Authority.self, forKey: .authority)
+        let stated = try c.decode(RiskGrade.self, forKey: .currentRisk)
+        let derived: RiskGrade
+        do {
+            derived = try RiskMatrix.grade(likelihood: likelihood, impact: impact)
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: .likelihood, in: c, debugDescription: error.message)
+        }
+        guard derived == grade, stated == grade else {
+            throw DecodingError.dataCorruptedError(forKey: .grade, in: c,
+                                                   debugDescription: "grade does not match likelihood × impact")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(progress, forKey: .progress)
+        try c.encode(mentalState, forKey: .mentalState)
+        try c.encode(risk, forKey: .risk)
+        try c.encode(plan, forKey: .plan)
+        try c.encode(likelihood, forKey: .likelihood)
+        try c.encode(impact, forKey: .impact)
+        try c.encode(grade, forKey: .grade)
+        try c.encode(grade, forKey: .currentRisk)
+        try c.encode(domain, forKey: .domain)
+        try c.encode(authority, forKey: .authority)
+    }
+}
