@@ -15,7 +15,7 @@ struct InitAndStatusTests {
         let created = try ChildProcess.runSatchel(
             ["--home", home, "--passphrase-fd", "3", "init", "--name", "Test Mentor", "--role", "clinician"], fd3: passphrase)
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(created.stdout == "Vault created in \(home) for a clinician.\n")
+        #expect(created.stdout == "Vault created in \(home) (role: clinician).\n")
 
         let status = try ChildProcess.runSatchel(["--home", home, "--passphrase-fd", "3", "status", "--json"], fd3: passphrase)
         #expect(status.status == 0, "\(status.stderr)")

@@ -33,7 +33,7 @@ struct InitCommand: ParsableCommand {
         defer { passphrase.wipe() }
         let vault = try Vault.create(at: location, workerName: name, role: role, passphrase: passphrase)
         defer { vault.lock() }
-        print("Vault created in \(location.directory.path) for a \(role.rawValue).")
+        print("Vault created in \(location.directory.path) (role: \(role.rawValue)).")
     }
 
     static func ask(field: String, prompt: String) throws -> String {
