@@ -49,6 +49,9 @@ let package = Package(
             ]),
         .testTarget(name: "SatchelSyncTests", dependencies: ["SatchelSync"]),
         .testTarget(
+            name: "SatchelREPLTests",
+            dependencies: ["SatchelREPL", "SatchelCore", "SatchelStore", "SatchelTestSupport"]),
+        .testTarget(
             name: "SatchelCLITests",
             dependencies: ["SatchelTestSupport", "SatchelREPL"]),
     ],

@@ -31,7 +31,7 @@ public struct Consent: RecordPayload {
         if scope == .discloseFamily, decision == .given, method != .written {
             throw FieldError.on("method", Self.writtenRule)
         }
-        try reviewDate?.checkReview(field: "review", now: now, calendar: calendar)
+        try reviewDate?.checkReview(field: "review-date", now: now, calendar: calendar)
         self.scope = scope
         self.decision = decision
         self.method = method

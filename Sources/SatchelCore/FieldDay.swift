@@ -136,7 +136,7 @@ public struct FieldDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
     }
 
     /// Review date: today or later.
-    public static func reviewDate(_ text: String, field: String = "review", now: Date,
+    public static func reviewDate(_ text: String, field: String = "review-date", now: Date,
                                   calendar: Calendar = .london) throws(FieldError) -> FieldDay {
         let day = try parse(text, field: field, now: now, calendar: calendar)
         try day.checkReview(field: field, now: now, calendar: calendar)
@@ -144,7 +144,7 @@ public struct FieldDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
     }
 
     /// Throws when this review day is before today.
-    public func checkReview(field: String = "review", now: Date, calendar: Calendar = .london) throws(FieldError) {
+    public func checkReview(field: String = "review-date", now: Date, calendar: Calendar = .london) throws(FieldError) {
         if self < FieldDay.on(now, calendar: calendar) {
             throw FieldError.on(field, "\(self) is in the past. A review date must be today or later.")
         }

@@ -23,7 +23,7 @@ public struct TOPForm: RecordPayload {
     public let health: TOPHealth
     public let currentRisk: RiskGrade
 
-    static let dateWhat = "An interview date"
+    public static let dateWhat = "An interview date"
 
     /// Builds a form at ``currentFormVersion``; the interview date must not be after
     /// today (`--interview-date`).

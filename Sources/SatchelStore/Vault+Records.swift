@@ -81,11 +81,40 @@ extension Vault {
         return StoredRecord(header: h, body: body)
     }
 
+    /// Opens several records in one transaction; each read is still audited on its
+    /// own, with `reason` (e.g. "consent check") as the entry's detail.
+    public func read(_ ids: [UUID], purpose: ReadPurpose = .view, reason: String) throws(VaultError) -> [StoredRecord] {
+        let key = try requireKey()
+        let rows: [(RecordHeader, Data, Int)]
+        do {
+            rows = try db.write { db in
+                var out: [(RecordHeader, Data, Int)] = []
+                for id in ids {
+                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [id.key]) else {
+                        throw VaultError(.notFound, "No record \(id.key) in this vault.")
+                    }
+                    try AuditLog.append(
+                        db, purpose == .view ? .view : .export, actor: workerID, record: id.key, detail: reason, at: clock(),
+                        anchorKey: key)
+                    out.append((try RecordHeader(row: row), row["body"], row["key_version"]))
+                }
+                return out
+            }
+        } catch { throw error.asVaultError("reading records") }
+        var opened: [StoredRecord] = []
+        for (h, sealed, kv) in rows {
+            let body = try Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: key)
+            opened.append(StoredRecord(header: h, body: body))
+        }
+        return opened
+    }
+
     /// Record headers, newest first, optionally for one service user or state.
-    public func headers(subject: UUID? = nil, state: RecordState? = nil) throws(VaultError) -> [RecordHeader] {
+    public func headers(subject: UUID? = nil, state: RecordState? = nil, kind: RecordKind? = nil) throws(VaultError) -> [RecordHeader] {
         _ = try requireKey()
         var sql = "SELECT * FROM record WHERE 1"
         var args: [any DatabaseValueConvertible] = []
+        if let kind { sql += " AND kind = ?"; args.append(kind.rawValue) }
         if let subject { sql += " AND subject_id = ?"; args.append(subject.key) }
         if let state { sql += " AND state = ?"; args.append(state.rawValue) }
         sql += " ORDER BY created_at DESC, id"

@@ -17,7 +17,7 @@ struct ConsentTests {
             _ = try Consent(scope: .share, with: "GP", decision: .given, method: .written,
                             reviewDate: day(2026, 11, 1), currentRisk: .low, now: testNow)
         }
-        #expect(error?.message == "--review: 01/11/2026 is in the past. A review date must be today or later.")
+        #expect(error?.message == "--review-date: 01/11/2026 is in the past. A review date must be today or later.")
     }
 
     @Test func unknownScope() {

@@ -97,7 +97,7 @@ struct FieldDayTests {
         #expect(try FieldDay.reviewDate("today", now: testNow) == day(2026, 11, 23))
         #expect(try FieldDay.reviewDate("2027-01-05", now: testNow) == day(2027, 1, 5))
         let error = fieldError { _ = try FieldDay.reviewDate("yesterday", now: testNow) }
-        #expect(error?.message == "--review: 22/11/2026 is in the past. A review date must be today or later.")
+        #expect(error?.message == "--review-date: 22/11/2026 is in the past. A review date must be today or later.")
     }
 
     @Test func todayFollowsLondonNotUTC() {

@@ -23,6 +23,7 @@ public struct ChildProcess {
 
     public struct Failure: Error, CustomStringConvertible {
         public let message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 

@@ -9,11 +9,37 @@ public struct SatchelCommand: ParsableCommand {
         commandName: "satchel",
         abstract: "Offline-first field records for mental-health and police mentors: captured on the visit, kept encrypted, delivered at the end of the shift.",
         discussion: "Exit statuses are listed in docs/commands.md.",
-        subcommands: [InitCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self])
+        subcommands: [
+            InitCommand.self, UserCommand.self, OpenCommand.self, CloseCommand.self, ContactCommand.self, RiskCommand.self,
+            TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, DraftsCommand.self, HistoryCommand.self,
+            StatusCommand.self, PasswdCommand.self, AuditCommand.self,
+        ])
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(help: "In the REPL, stop at the first command that fails (for scripts: satchel --bail < visit.txt).")
+    var bail = false
+
+    @Option(name: .customLong("idle-lock"), help: ArgumentHelp("Lock the REPL after this many idle minutes (default 10).", valueName: "minutes"))
+    var idleLockMinutes: Double = 10
+
     public init() {}
+
+    public func validate() throws {
+        guard idleLockMinutes > 0, idleLockMinutes <= 24 * 60 else {
+            throw ValidationError("--idle-lock: \(idleLockMinutes) is out of range. Allowed: more than 0 and at most 1440 minutes.")
+        }
+    }
+
+    /// `satchel` with no command: unlock, then the REPL.
+    public func run() throws {
+        let vault = try global.unlock()
+        defer { vault.lock() }
+        let input: any CommandInput = ScriptInput()
+        let session = Session(vault: vault, prompter: input)
+        let status = Repl(session: session, input: input, bail: bail).run()
+        if status != .success { throw CommandFailure(status: status, message: "") }
+    }
 
     /// Parses and runs one command line; returns the exit status. Never exits.
     public static func execute(_ arguments: [String]) -> Int32 {
@@ -26,7 +52,7 @@ public struct SatchelCommand: ParsableCommand {
             Console.error(error.message)
             return ExitStatus(error.code).rawValue
         } catch let error as CommandFailure {
-            Console.error(error.message)
+            if !error.message.isEmpty { Console.error(error.message) }
             return error.status.rawValue
         } catch {
             let code = exitCode(for: error)

@@ -1,0 +1,28 @@
+import ArgumentParser
+import SatchelCore
+
+/// `open <user>`: makes a service user current in the REPL.
+struct OpenCommand: SessionCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Make a service user current, so later commands need no --user. The prompt shows their initials only.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The service user, by alias or name.", valueName: "user")) var user: String
+
+    func run(in session: Session) throws {
+        let (id, u) = try session.resolveUser(user)
+        session.openUser = id
+        session.say("Opened \(u.initials): records you add now are about them; `close` to stop.")
+    }
+}
+
+/// `close`: no service user is current any more.
+struct CloseCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "close", abstract: "Stop working on the open service user.")
+    @OptionGroup var global: GlobalOptions
+
+    func run(in session: Session) throws {
+        session.openUser = nil
+        session.say("No service user is open.")
+    }
+}

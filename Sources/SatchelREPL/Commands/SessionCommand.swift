@@ -1,0 +1,63 @@
+import ArgumentParser
+import SatchelCore
+
+/// A command that works on an unlocked vault. From the shell it unlocks, runs and
+/// locks; inside the REPL it runs in the REPL's session.
+protocol SessionCommand: ParsableCommand {
+    var global: GlobalOptions { get }
+    func run(in session: Session) throws
+}
+
+extension SessionCommand {
+    func run() throws {
+        try Session.oneShot(global) { try run(in: $0) }
+    }
+}
+
+/// Options every capture command takes.
+struct CaptureOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The service user, by alias or name (default: the one `open` made current).", valueName: "user"))
+    var user: String?
+
+    @Flag(help: "Keep the record as a draft instead of finalising it.")
+    var draft = false
+}
+
+/// A command that fills one form about a service user.
+protocol SubjectCaptureCommand: CaptureCommand {
+    var capture: CaptureOptions { get }
+}
+
+extension SubjectCaptureCommand {
+    var userReference: String? { capture.user }
+    var draftOnly: Bool { capture.draft }
+}
+
+/// A command that fills one form.
+protocol CaptureCommand: SessionCommand {
+    static var form: FormSpec { get }
+    var userReference: String? { get }
+    var draftOnly: Bool { get }
+    /// The fields given as flags, by flag name.
+    var given: FormAnswers { get }
+}
+
+extension CaptureCommand {
+    func run(in session: Session) throws {
+        try session.capture(Self.form, given: given, userReference: userReference, draftOnly: draftOnly)
+    }
+}
+
+/// Help for a flag, from its form field: the question and the allowed values.
+func fieldHelp(_ spec: FormSpec, _ flag: String) -> ArgumentHelp {
+    guard let f = spec.field(flag) else { return ArgumentHelp("") }
+    return ArgumentHelp("\(f.question) (\(f.allowed))\(f.required ? "" : "; optional").", valueName: flag)
+}
+
+extension FormAnswers {
+    /// Collects the flags that were given (nil ones are left out).
+    init(_ pairs: KeyValuePairs<String, String?>) {
+        self.init()
+        for (k, v) in pairs { if let v { values[k] = v } }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import SatchelCore
+
+extension FormSpec {
+    /// `risk add`: the four parts of SIM guide §46 and a grade from the Risk
+    /// Quantification Matrix (§45). Clinical risk is the clinician's final say and
+    /// criminal risk the police officer's (§43): the other role's grade is contributory.
+    static let risk = FormSpec(
+        kind: .risk, command: "risk add",
+        fields: [
+            .text("progress", question: "Progress notes", help: "SIM guide §46: progress since the last entry.", multiline: true),
+            .text("mental-state", question: "Mental state", help: "SIM guide §46: presentation, mood, thoughts, insight.", multiline: true),
+            .text("risk", question: "Risk", help: "SIM guide §46: the risks now, to self and to others, and what changed.", multiline: true),
+            .text("plan", question: "Intervention plan", help: "SIM guide §46: what the team will do, by when.", multiline: true),
+            score("likelihood", question: "Likelihood (1 rare … 5 almost certain)"),
+            score("impact", question: "Impact (1 negligible … 5 catastrophic)"),
+            .choice(
+                "domain", RiskDomain.self, question: "Risk domain",
+                help: "SIM guide §43: clinical risk (illness or disorder) is the clinician's final say; criminal risk the police officer's. A grade in the other role's domain is recorded as contributory.",
+                default: { $0.role == .police ? RiskDomain.criminal.rawValue : RiskDomain.clinical.rawValue }),
+        ],
+        build: { a, c throws(FieldError) in
+            let domain = try RiskDomain.parse(a["domain"] ?? "", field: "domain")
+            let entry = try RiskAssessmentEntry(
+                progress: a["progress"] ?? "", mentalState: a["mental-state"] ?? "", risk: a["risk"] ?? "", plan: a["plan"] ?? "",
+                likelihood: try RiskMatrix.parseScore(a["likelihood"] ?? "", field: "likelihood"),
+                impact: try RiskMatrix.parseScore(a["impact"] ?? "", field: "impact"),
+                domain: domain, author: c.role)
+            var note = "\(domain.rawValue.capitalized) risk graded \(entry.grade.label) (\(entry.likelihood) × \(entry.impact)); "
+                + entry.change(from: c.lastRiskByDomain[domain]).lowercasedFirst + "."
+            if entry.authority == .contributory {
+                note += " Recorded as contributory: the final say on \(domain.rawValue) risk is the \(domain == .clinical ? "clinician" : "police officer")'s (SIM guide §43)."
+            }
+            return BuiltRecord(payload: entry, formVersion: 1, note: note)
+        })
+
+    static func score(_ flag: String, question: String) -> FormField {
+        FormField(
+            flag: flag, question: question,
+            help: "SIM guide §45, the Risk Quantification Matrix: likelihood × impact gives the grade (see docs/risk-matrix.md).",
+            allowed: "1-5", choices: ["1", "2", "3", "4", "5"],
+            check: { t, _ throws(FieldError) in _ = try RiskMatrix.parseScore(t, field: flag) })
+    }
+}
+
+extension String {
+    var lowercasedFirst: String { prefix(1).lowercased() + dropFirst() }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import SatchelStore
+
+/// Runs one REPL line through the very same command tree as the shell
+/// (`SatchelCommand.parseAsRoot`), inside the REPL's session. Never exits, never
+/// throws: a failed command prints its message and returns its status.
+struct CommandDispatcher {
+    let session: Session
+    let interactive: Bool
+
+    /// Words the REPL understands besides the command tree.
+    static let builtIns = ["help", "lock", "quit", "exit"]
+
+    /// The top-level command names, from the tree itself.
+    static var commandNames: [String] {
+        SatchelCommand.configuration.subcommands.map { ($0.configuration.commandName ?? "") }
+    }
+
+    static func subcommandNames(of name: String) -> [String] {
+        SatchelCommand.configuration.subcommands.first { ($0.configuration.commandName ?? "") == name }?
+            .configuration.subcommands.map { ($0.configuration.commandName ?? "") } ?? []
+    }
+
+    func run(_ arguments: [String]) -> ExitStatus {
+        var args = arguments
+        do {
+            try expandCommandWords(&args)
+            if args.first == "help" {
+                return help(Array(args.dropFirst()))
+            }
+            let command = try SatchelCommand.parseAsRoot(args)
+            guard let sessionCommand = command as? any SessionCommand else {
+                throw CommandFailure(status: .usage, message: notHere(args.first ?? ""))
+            }
+            guard sessionCommand.global.home == nil, sessionCommand.global.passphraseFd == nil else {
+                throw CommandFailure(status: .usage, message: "--home and --passphrase-fd are set when Satchel starts, not inside the REPL.")
+            }
+            try sessionCommand.run(in: session)
+            return .success
+        } catch {
+            return report(error)
+        }
+    }
+
+    /// Accepts unique prefixes of command words (like sqlite3) and suggests near misses (like psql).
+    private func expandCommandWords(_ args: inout [String]) throws {
+        guard let first = args.first else { return }
+        let names = Self.commandNames + Self.builtIns
+        if !names.contains(first) {
+            if let full = NearMiss.uniquePrefix(first, among: names) {
+                args[0] = full
+            } else {
+                let guess = NearMiss.suggestion(for: first, among: names)
+                throw CommandFailure(
+                    status: .usage,
+                    message: "Unknown command '\(first)'.\(guess.map { " Did you mean '\($0)'?" } ?? "")\(interactive ? " Type help for help." : "")")
+            }
+        }
+        let subs = Self.subcommandNames(of: args[0])
+        guard !subs.isEmpty, args.count > 1, !args[1].hasPrefix("-"), !subs.contains(args[1]) else { return }
+        if let full = NearMiss.uniquePrefix(args[1], among: subs) {
+            args[1] = full
+        } else {
+            let guess = NearMiss.suggestion(for: args[1], among: subs)
+            throw CommandFailure(
+                status: .usage,
+                message: "'\(args[0])' has no command '\(args[1])'.\(guess.map { " Did you mean '\(args[0]) \($0)'?" } ?? " It has: \(subs.joined(separator: ", ")).")")
+        }
+    }
+
+    /// `help` and `help <command>`: the same text as `--help` in the shell.
+    private func help(_ path: [String]) -> ExitStatus {
+        var words = path
+        do {
+            try expandCommandWords(&words)
+            _ = try SatchelCommand.parseAsRoot(["help"] + words)
+        } catch {
+            if case .success = ExitStatus(rawValue: SatchelCommand.exitCode(for: error).rawValue) ?? .failure {
+                session.say(SatchelCommand.fullMessage(for: error))
+                if words.isEmpty {
+                    session.say("""
+
+                        Inside the REPL you may also type: lock (lock now), quit (lock and leave; so does Ctrl-D).
+                        At a form's prompt: ? explains the field, < goes back, Ctrl-C keeps the form as a draft.
+                        """)
+                }
+                return .success
+            }
+            return report(error)
+        }
+        return .success
+    }
+
+    private func notHere(_ name: String) -> String {
+        switch name {
+        case "init": return "`init` creates a vault; run it from the shell: satchel init"
+        case "passwd": return "Change your passphrase from the shell: satchel passwd"
+        default: return "`\(name)` is not available inside the REPL."
+        }
+    }
+
+    /// Prints an error the way the shell would and returns its status.
+    func report(_ error: any Error) -> ExitStatus {
+        switch error {
+        case let e as VaultError:
+            Console.error(e.message)
+            return ExitStatus(e.code)
+        case let e as CommandFailure:
+            Console.error(e.message)
+            return e.status
+        default:
+            let code = SatchelCommand.exitCode(for: error)
+            let message = SatchelCommand.fullMessage(for: error)
+            if code == .success {
+                session.say(message)
+                return .success
+            }
+            Console.error(message)
+            return code == .validationFailure ? .usage : ExitStatus(rawValue: code.rawValue) ?? .failure
+        }
+    }
+}
