@@ -38,8 +38,10 @@ let package = Package(
         // a child-process runner that can hand a passphrase over a file descriptor).
         .target(
             name: "SatchelTestSupport",
-            dependencies: ["SatchelCore", "SatchelStore"],
+            dependencies: ["SatchelCore", "SatchelStore", "CPTYSupport"],
             path: "Tests/SatchelTestSupport"),
+        // posix_openpt and friends, which glibc's Swift overlay does not import.
+        .target(name: "CPTYSupport", path: "Tests/CPTYSupport"),
         .testTarget(name: "SatchelCoreTests", dependencies: ["SatchelCore"]),
         .testTarget(
             name: "SatchelStoreTests",

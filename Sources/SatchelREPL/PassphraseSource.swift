@@ -25,7 +25,8 @@ enum PassphraseSource {
                     "No terminal to ask for the passphrase. Give it on a file descriptor: --passphrase-fd 3 3<file")
             }
             defer { close(tty) }
-            _ = prompt.withCString { write(tty, $0, strlen($0)) }
+            // Echo goes off before the prompt appears, so nothing typed after the
+            // prompt is ever echoed or discarded.
             var saved = termios()
             let haveTermios = tcgetattr(tty, &saved) == 0
             if haveTermios {
@@ -35,6 +36,7 @@ enum PassphraseSource {
                 _ = tcsetattr(tty, TCSAFLUSH, &quiet)
             }
             defer { if haveTermios { _ = tcsetattr(tty, TCSAFLUSH, &saved) } }
+            _ = prompt.withCString { write(tty, $0, strlen($0)) }
             return try Self.readLine(from: tty, what: "the terminal")
         }
     }

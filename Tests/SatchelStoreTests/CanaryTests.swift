@@ -41,7 +41,7 @@ struct CanaryTests {
         #expect(t.vault.workerName == worker)
 
         // After a checkpoint folds the WAL into the main file.
-        try t.vault.db.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try t.vault.db.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         #expect(hits() == [])
     }
 }

@@ -38,8 +38,8 @@ struct SealerTests {
             tampered[i] ^= mask
             do {
                 _ = try Sealer.open(tampered, associatedData: ad, key: key)
-            } catch let e as VaultError {
-                #expect(e.code == .integrity)
+            } catch {
+                #expect(error.code == .integrity)
                 detected += 1
             }
         }

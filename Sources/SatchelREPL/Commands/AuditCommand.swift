@@ -8,21 +8,19 @@ struct AuditCommand: ParsableCommand {
         abstract: "Work with the audit log.",
         subcommands: [Verify.self])
 
-    struct Verify: ParsableCommand {
+    struct Verify: SessionCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
             abstract: "Walk the hash chain and name the first broken link.")
 
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            let vault = try global.unlock()
-            defer { vault.lock() }
-            let result = try vault.verifyAudit()
+        func run(in session: Session) throws {
+            let result = try session.vault.verifyAudit()
             if let broken = result.firstBreak {
                 throw CommandFailure(status: .integrity, message: "Audit log broken: \(broken). Keep this vault as it is and tell your team lead.")
             }
-            print("Audit log intact: \(result.length) entries, head \(result.head).")
+            session.say("Audit log intact: \(result.length) entries, head \(result.head).")
         }
     }
 }

@@ -31,12 +31,15 @@ public struct SatchelCommand: ParsableCommand {
         }
     }
 
-    /// `satchel` with no command: unlock, then the REPL.
+    /// `satchel` with no command: unlock, then the REPL (readline on a terminal,
+    /// line by line from a script).
     public func run() throws {
         let vault = try global.unlock()
         defer { vault.lock() }
-        let input: any CommandInput = ScriptInput()
+        let readline = LineEditor.isInteractive ? ReadlineInput(idleMinutes: idleLockMinutes, passphrases: global.passphrases) : nil
+        let input: any CommandInput = readline ?? ScriptInput()
         let session = Session(vault: vault, prompter: input)
+        readline?.session = session
         let status = Repl(session: session, input: input, bail: bail).run()
         if status != .success { throw CommandFailure(status: status, message: "") }
     }

@@ -4,7 +4,7 @@ import SatchelCore
 import SatchelStore
 
 /// `satchel status`: who, where, what is stored and what waits to be sent.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: SessionCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show the worker, the vault, records by kind and state, the outbox by destination and the audit head.")
@@ -14,16 +14,14 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    func run() throws {
-        let vault = try global.unlock()
-        defer { vault.lock() }
-        let status = try vault.status()
+    func run(in session: Session) throws {
+        let status = try session.vault.status()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+            session.say(String(decoding: try encoder.encode(status), as: UTF8.self))
         } else {
-            print(Self.render(status))
+            session.say(Self.render(status))
         }
         if status.failedUnlocksSinceLastUnlock > 0 {
             Console.error("Warning: \(status.failedUnlocksSinceLastUnlock) failed unlock attempt(s) since your last unlock. If that was not you, tell your team lead.")

@@ -1,0 +1,94 @@
+import Foundation
+import SatchelStore
+
+/// The REPL on a terminal: GNU readline with Tab completion, memory-only history and
+/// the idle lock. Also the prompter for guided forms, so a form left idle locks too,
+/// and resumes at the same question with the same half-typed answer.
+final class ReadlineInput: CommandInput, Relockable {
+    private let editor = LineEditor()
+    private let idleTimeout: Double
+    private let passphrases: PassphraseSource
+    /// Set once the session exists (the session needs this input first).
+    weak var session: Session?
+    private var completions: Completions?
+    private var formChoices: [String]?
+
+    var isInteractive: Bool { true }
+
+    init(idleMinutes: Double, passphrases: PassphraseSource) {
+        idleTimeout = idleMinutes * 60
+        self.passphrases = passphrases
+        editor.completer = { [weak self] line, start, word in
+            self?.complete(line: line, wordStart: start, word: word) ?? []
+        }
+    }
+
+    func readCommand(prompt: String) -> PromptReply {
+        read(prompt, history: true, choices: nil)
+    }
+
+    func ask(_ prompt: String, completions: [String]) -> PromptReply {
+        read(prompt, history: false, choices: completions)
+    }
+
+    func say(_ text: String) {
+        print(text)
+    }
+
+    private func read(_ prompt: String, history: Bool, choices: [String]?) -> PromptReply {
+        formChoices = choices
+        defer { formChoices = nil }
+        // readline redraws one prompt line; anything before the last newline is printed once.
+        var lastLine = prompt
+        if let nl = prompt.lastIndex(of: "\n") {
+            print(prompt[..<nl])
+            lastLine = String(prompt[prompt.index(after: nl)...])
+        }
+        while true {
+            switch editor.readLine(prompt: lastLine, idleTimeout: idleTimeout, history: history) {
+            case .line(let text): return .answer(text)
+            case .interrupted: return .interrupted
+            case .endOfInput: return .endOfInput
+            case .idle:
+                guard lockAndWait() else { return .endOfInput }
+            }
+        }
+    }
+
+    /// Wipes the keys and the history, clears the screen, and waits for the passphrase.
+    func lockAndWait() -> Bool {
+        session?.vault.lock()
+        editor.clearHistory()
+        print("\u{1B}[2J\u{1B}[3J\u{1B}[H", terminator: "")
+        print("Satchel is locked. Type your passphrase to carry on where you left off.")
+        while true {
+            let passphrase: SecretBytes
+            do {
+                passphrase = try passphrases.read(prompt: "Passphrase: ")
+            } catch {
+                Console.error("\(error)")
+                editor.discardPendingText()
+                return false
+            }
+            defer { passphrase.wipe() }
+            do {
+                try session?.vault.unlock(passphrase: passphrase)
+                print("Unlocked.")
+                return true
+            } catch {
+                Console.error(error.message)
+            }
+        }
+    }
+
+    // MARK: - Completion
+
+    private func complete(line: String, wordStart: Int, word: String) -> [String] {
+        if let choices = formChoices { return choices }
+        guard let session else { return [] }
+        if completions == nil { completions = Completions(session: session) }
+        let before = String(line.prefix(wordStart))
+        let tokens = (try? CommandLineSplitter.split(before)) ?? before.split(separator: " ").map(String.init)
+        return completions?.candidates(after: tokens, word: word) ?? []
+    }
+}
