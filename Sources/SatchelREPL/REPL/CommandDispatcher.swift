@@ -74,7 +74,9 @@ struct CommandDispatcher {
         var words = path
         do {
             try expandCommandWords(&words)
-            _ = try SatchelCommand.parseAsRoot(["help"] + words)
+            // The built-in help command's run() throws the help text as a clean exit.
+            var command = try SatchelCommand.parseAsRoot(["help"] + words)
+            try command.run()
         } catch {
             if case .success = ExitStatus(rawValue: SatchelCommand.exitCode(for: error).rawValue) ?? .failure {
                 session.say(SatchelCommand.fullMessage(for: error))

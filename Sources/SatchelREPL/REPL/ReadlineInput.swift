@@ -58,7 +58,9 @@ final class ReadlineInput: CommandInput, Relockable {
     /// Wipes the keys and the history, clears the screen, and waits for the passphrase.
     func lockAndWait() -> Bool {
         session?.vault.lock()
+        session?.forgetIndex()
         editor.clearHistory()
+        completions = nil
         print("\u{1B}[2J\u{1B}[3J\u{1B}[H", terminator: "")
         print("Satchel is locked. Type your passphrase to carry on where you left off.")
         while true {
