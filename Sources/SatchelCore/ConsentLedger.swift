@@ -35,14 +35,20 @@ public struct ConsentLedger: Sendable, Equatable {
 
     /// The latest consent record for `scope` with `who`.
     public func latest(scope: ConsentScope, with who: String, asOf: Date? = nil) -> Consent? {
-        let key = FieldText.matchKey(who)
+        latestEntry(scope: scope, withAnyOf: [who], asOf: asOf)?.consent
+    }
+
+    /// The latest entry for `scope` with any of `names` (one party known by several
+    /// names), recorded at or before `asOf`; on a tie, the later in the list wins.
+    public func latestEntry(scope: ConsentScope, withAnyOf names: [String], asOf: Date? = nil) -> Entry? {
+        let keys = Set(names.map(FieldText.matchKey))
         var best: Entry?
-        for entry in entries where entry.consent.scope == scope && FieldText.matchKey(entry.consent.with) == key {
+        for entry in entries where entry.consent.scope == scope && keys.contains(FieldText.matchKey(entry.consent.with)) {
             if let asOf, entry.recordedAt > asOf { continue }
             if let current = best, entry.recordedAt < current.recordedAt { continue }
             best = entry
         }
-        return best?.consent
+        return best
     }
 
     /// True when the latest `involve` decision for `person` is `given`.

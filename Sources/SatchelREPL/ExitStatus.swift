@@ -21,6 +21,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case refused = 75
     /// The passphrase was wrong, or none could be read.
     case wrongPassphrase = 77
+    /// The configuration file is wrong: the message names the key.
+    case config = 78
 
     init(_ code: VaultError.Code) {
         switch code {

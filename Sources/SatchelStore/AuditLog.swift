@@ -15,6 +15,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case deliver
     case reject
     case destinationAdded = "destination-added"
+    case queue
 }
 
 /// The append-only, hash-chained audit log. Each entry carries the hash of the one

@@ -22,8 +22,9 @@ public struct OutboxEntry: Sendable, Equatable {
 }
 
 extension Vault {
-    /// Registers a destination and queues every final record for it, in one
-    /// transaction, so every final record has exactly one row per destination.
+    /// Registers a destination. Every final record already there is held for it until
+    /// the sharing policy has been asked (`release`), in the same transaction, so every
+    /// final record has exactly one row — queued or held — per destination.
     public func addDestination(_ name: String) throws(VaultError) {
         let key = try requireKey()
         let valid = !name.isEmpty && name.count <= 64
@@ -39,8 +40,8 @@ extension Vault {
                 }
                 try db.execute(sql: "INSERT INTO destination (name, added_at) VALUES (?, ?)", arguments: [name, Timestamp.string(now)])
                 try db.execute(
-                    sql: "INSERT INTO outbox (record_id, destination, queued_at) SELECT id, ?, ? FROM record WHERE state = 'final'",
-                    arguments: [name, Timestamp.string(now)])
+                    sql: "INSERT INTO held (record_id, destination, reason, held_at) SELECT id, ?, ?, ? FROM record WHERE state = 'final'",
+                    arguments: [name, Route.notYetChecked, Timestamp.string(now)])
                 try AuditLog.append(db, .destinationAdded, actor: workerID, detail: name, at: now, anchorKey: key)
             }
         } catch { throw error.asVaultError("adding the destination") }
@@ -52,10 +53,19 @@ extension Vault {
         }
     }
 
-    func queueForEveryDestination(_ db: Database, recordID: String, at date: Date) throws {
-        try db.execute(
-            sql: "INSERT INTO outbox (record_id, destination, queued_at) SELECT ?, name, ? FROM destination",
-            arguments: [recordID, Timestamp.string(date)])
+    func route(_ db: Database, recordID: String, plan: RoutePlan, at date: Date) throws {
+        for name in try String.fetchAll(db, sql: "SELECT name FROM destination") {
+            switch plan.route(for: name) {
+            case .queue:
+                try db.execute(
+                    sql: "INSERT INTO outbox (record_id, destination, queued_at) VALUES (?, ?, ?)",
+                    arguments: [recordID, name, Timestamp.string(date)])
+            case .hold(let reason):
+                try db.execute(
+                    sql: "INSERT INTO held (record_id, destination, reason, held_at) VALUES (?, ?, ?, ?)",
+                    arguments: [recordID, name, reason, Timestamp.string(date)])
+            }
+        }
     }
 
     public func outbox(destination: String? = nil, state: OutboxState? = nil) throws(VaultError) -> [OutboxEntry] {

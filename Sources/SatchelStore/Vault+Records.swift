@@ -22,14 +22,15 @@ extension Vault {
         } catch { throw error.asVaultError("saving the draft") }
     }
 
-    /// Makes a draft final: in one transaction the record becomes immutable, one
-    /// outbox row is queued per destination, and the audit log says so.
+    /// Makes a draft final: in one transaction the record becomes immutable, for each
+    /// destination it is queued (an outbox row) or held with the plan's reason, and the
+    /// audit log says so.
     @discardableResult
-    public func finalise(_ id: UUID) throws(VaultError) -> RecordHeader {
+    public func finalise(_ id: UUID, routes: RoutePlan) throws(VaultError) -> RecordHeader {
         let key = try requireKey()
         do {
             return try db.write { db in
-                try finaliseRow(db, id, now: clock(), key: key)
+                try finaliseRow(db, id, routes: routes, now: clock(), key: key)
                 return try header(db, id)
             }
         } catch { throw error.asVaultError("finalising the record") }
@@ -38,14 +39,14 @@ extension Vault {
     /// Saves and finalises in one transaction (a one-shot command from the shell):
     /// either the final record, its outbox rows and its audit entries all exist, or none do.
     @discardableResult
-    public func saveFinal(_ draft: RecordDraft) throws(VaultError) -> RecordHeader {
+    public func saveFinal(_ draft: RecordDraft, routes: RoutePlan) throws(VaultError) -> RecordHeader {
         let key = try requireKey()
         let sealed = try seal(draft, key: key)
         do {
             return try db.write { db in
                 let now = clock()
                 try writeDraft(db, draft, sealed: sealed, now: now, key: key)
-                try finaliseRow(db, draft.id, now: now, key: key)
+                try finaliseRow(db, draft.id, routes: routes, now: now, key: key)
                 return try header(db, draft.id)
             }
         } catch { throw error.asVaultError("saving the record") }
@@ -148,7 +149,7 @@ extension Vault {
             arguments: [Data(sealed), now, d.formVersion, d.id.key])
     }
 
-    private func finaliseRow(_ db: Database, _ id: UUID, now: Date, key: SecretBytes) throws {
+    private func finaliseRow(_ db: Database, _ id: UUID, routes: RoutePlan, now: Date, key: SecretBytes) throws {
         guard let state = try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [id.key]) else {
             throw VaultError(.notFound, "No record \(id.key) in this vault.")
         }
@@ -158,7 +159,7 @@ extension Vault {
         try db.execute(
             sql: "UPDATE record SET state = 'final', finalised_at = ?, updated_at = ? WHERE id = ?",
             arguments: [Timestamp.string(now), Timestamp.string(now), id.key])
-        try queueForEveryDestination(db, recordID: id.key, at: now)
+        try route(db, recordID: id.key, plan: routes, at: now)
         try AuditLog.append(db, .finalise, actor: workerID, record: id.key, at: now, anchorKey: key)
     }
 

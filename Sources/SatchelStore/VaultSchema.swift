@@ -11,6 +11,9 @@ enum VaultSchema {
         m.registerMigration("v1 vault, records, outbox, audit") { db in
             try db.execute(sql: v1)
         }
+        m.registerMigration("v2 held records and sealed secrets") { db in
+            try db.execute(sql: v2)
+        }
         return m
     }
 
@@ -136,5 +139,36 @@ enum VaultSchema {
 
         CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """
+
+    /// A final record is, for each destination, either queued (an outbox row) or held
+    /// back by the sharing policy (a held row with the reason) — never both. Secrets
+    /// for destinations (tokens, client secrets, key passphrases) are sealed here.
+    static let v2 = """
+        CREATE TABLE held (
+            record_id    TEXT NOT NULL REFERENCES record(id),
+            destination  TEXT NOT NULL REFERENCES destination(name),
+            reason       TEXT NOT NULL,
+            held_at      TEXT NOT NULL,
+            PRIMARY KEY (record_id, destination)
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER held_only_final_records BEFORE INSERT ON held
+        WHEN (SELECT state FROM record WHERE id = NEW.record_id) IS NOT 'final'
+        BEGIN SELECT RAISE(ABORT, 'only a final record can be held'); END;
+
+        CREATE TRIGGER held_or_queued_not_both BEFORE INSERT ON held
+        WHEN EXISTS (SELECT 1 FROM outbox WHERE record_id = NEW.record_id AND destination = NEW.destination)
+        BEGIN SELECT RAISE(ABORT, 'a queued record cannot also be held'); END;
+
+        CREATE TRIGGER queued_or_held_not_both BEFORE INSERT ON outbox
+        WHEN EXISTS (SELECT 1 FROM held WHERE record_id = NEW.record_id AND destination = NEW.destination)
+        BEGIN SELECT RAISE(ABORT, 'release a held record before queueing it'); END;
+
+        CREATE TABLE secret (
+            name    TEXT PRIMARY KEY NOT NULL,
+            sealed  BLOB NOT NULL,
+            set_at  TEXT NOT NULL
+        ) WITHOUT ROWID;
         """
 }

@@ -12,7 +12,7 @@ struct AuditLogTests {
         let t = try TemporaryVault()
         let user = try t.addServiceUser()
         _ = try t.vault.read(user)
-        try t.vault.saveFinal(RecordDraft(kind: .contact, subjectID: user, body: Array("{}".utf8)))
+        try t.vault.saveFinal(RecordDraft(kind: .contact, subjectID: user, body: Array("{}".utf8)), routes: .queueEverywhere)
         return t
     }
 

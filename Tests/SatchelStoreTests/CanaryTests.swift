@@ -19,12 +19,12 @@ struct CanaryTests {
         let user = RecordDraft(kind: .serviceUser, body: Array(#"{"name":"\#(person)","address":"\#(address)"}"#.utf8))
         try t.vault.saveDraft(user)
         var contact = RecordDraft(kind: .contact, subjectID: user.id, body: Array(#"{"summary":"Saw \#(person)"}"#.utf8))
-        try t.vault.finalise(user.id)
+        try t.vault.finalise(user.id, routes: .queueEverywhere)
         for i in 0..<20 {  // many draft saves, as a guided form makes
             contact.body = Array(#"{"summary":"Saw \#(person) at \#(address), field \#(i)"}"#.utf8)
             try t.vault.saveDraft(contact)
         }
-        try t.vault.finalise(contact.id)
+        try t.vault.finalise(contact.id, routes: .queueEverywhere)
         _ = try t.vault.read(contact.id)
 
         let needles = [worker, person, address, "Quokkaberg", "Canaryworker"].flatMap(FileSearch.encodings(of:))

@@ -9,16 +9,23 @@ import Testing
 struct OutboxTests {
     let destinations = ["nhs-epr", "police", "substance-misuse-service"]
 
-    /// For every record: it has outbox rows if and only if it is final, and then one per destination.
+    /// For every record: a draft is neither queued nor held anywhere; a final record is,
+    /// for each destination, exactly one of queued or held.
     func checkInvariant(_ t: TemporaryVault) throws {
         let rows = try DatabaseQueue(path: t.databasePath).read { db in
-            try Row.fetchAll(db, sql: "SELECT r.state, (SELECT count(*) FROM outbox o WHERE o.record_id = r.id) AS n FROM record r")
+            try Row.fetchAll(db, sql: """
+                SELECT r.state,
+                       (SELECT count(*) FROM outbox o WHERE o.record_id = r.id) AS queued,
+                       (SELECT count(*) FROM held h WHERE h.record_id = r.id) AS held
+                FROM record r
+                """)
         }
         let expected = try t.vault.destinations().count
         for r in rows {
             let state: String = r["state"]
-            let n: Int = r["n"]
-            #expect(n == (state == "final" ? expected : 0), "a \(state) record has \(n) outbox rows")
+            let queued: Int = r["queued"]
+            let held: Int = r["held"]
+            #expect(queued + held == (state == "final" ? expected : 0), "a \(state) record is queued \(queued) and held \(held) times")
         }
     }
 
@@ -32,20 +39,67 @@ struct OutboxTests {
         try t.vault.saveDraft(draft)
         #expect(try t.vault.outbox().filter { $0.recordID == draft.id }.isEmpty)
         try checkInvariant(t)
-        try t.vault.finalise(draft.id)
+        try t.vault.finalise(draft.id, routes: .queueEverywhere)
         #expect(Set(try t.vault.outbox().filter { $0.recordID == draft.id }.map(\.destination)) == Set(destinations))
         try checkInvariant(t)
     }
 
-    @Test("a destination added later gets every final record already there, and no draft")
+    @Test("a destination added later holds every final record until the policy is asked, and no draft")
     func backFill() throws {
         let t = try TemporaryVault()
         defer { t.remove() }
         let user = try t.addServiceUser()
         try t.vault.saveDraft(RecordDraft(kind: .contact, subjectID: user, body: []))
         try t.vault.addDestination("nhs-epr")
-        #expect(try t.vault.outbox().map(\.recordID) == [user])
+        #expect(try t.vault.outbox().isEmpty)
+        #expect(try t.vault.held() == [HeldEntry(recordID: user, destination: "nhs-epr", reason: Route.notYetChecked)])
         try checkInvariant(t)
+        try t.vault.decide(user, destination: "nhs-epr", route: .queue)
+        #expect(try t.vault.outbox().map(\.recordID) == [user])
+        #expect(try t.vault.held().isEmpty)
+        try checkInvariant(t)
+    }
+
+    @Test("a plan holds a record for one destination and queues it for another; held and queued never overlap")
+    func routePlan() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try t.vault.addDestination("nhs-epr")
+        try t.vault.addDestination("police")
+        let user = RecordDraft(kind: .serviceUser, body: [])
+        try t.vault.saveFinal(user, routes: RoutePlan(["police": .hold("no consent to share with police")], otherwise: .queue))
+        #expect(try t.vault.outbox().map(\.destination) == ["nhs-epr"])
+        #expect(try t.vault.held().map(\.reason) == ["no consent to share with police"])
+        try checkInvariant(t)
+        let raw = try DatabaseQueue(path: t.databasePath)
+        #expect(throws: DatabaseError.self) {
+            try raw.write { try $0.execute(sql: "INSERT INTO outbox (record_id, destination, queued_at) VALUES (?, 'police', 'x')", arguments: [user.id.uuidString.lowercased()]) }
+        }
+    }
+
+    @Test("secrets are sealed: stored, read back, and not in the file in clear")
+    func secrets() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        let token = "fixture-secret-\(UUID().uuidString)"
+        try t.vault.setSecret("nhs-epr.client-secret", try TemporaryVault.secret(token))
+        let back = try #require(try t.vault.secret("nhs-epr.client-secret"))
+        #expect(back.withUnsafeBytes { Array($0) } == Array(token.utf8))
+        #expect(try t.vault.secret("nobody") == nil)
+        #expect(FileSearch.files(under: t.location.directory, containing: Array(token.utf8)).isEmpty)
+    }
+
+    @Test("rows left in flight by a crash go back to pending")
+    func recoverInFlight() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try t.vault.addDestination("nhs-epr")
+        let user = RecordDraft(kind: .serviceUser, body: [])
+        try t.vault.saveFinal(user, routes: .queueEverywhere)
+        try t.vault.markInFlight(user.id, destination: "nhs-epr")
+        #expect(try t.vault.recoverInFlight(destination: "nhs-epr") == 1)
+        #expect(try t.vault.outbox().first?.state == .pending)
+        #expect(try t.vault.outbox().first?.lastError == "interrupted: sent again")
     }
 
     @Test(
@@ -80,7 +134,7 @@ struct OutboxTests {
         try t.vault.addDestination("nhs-epr")
         let user = try t.addServiceUser()
         let contact = RecordDraft(kind: .contact, subjectID: user, body: [])
-        try t.vault.saveFinal(contact)
+        try t.vault.saveFinal(contact, routes: .queueEverywhere)
 
         try t.vault.markInFlight(user, destination: "nhs-epr")
         try t.vault.markPending(user, destination: "nhs-epr", reason: "offline")

@@ -44,7 +44,7 @@ struct RecordImmutabilityTests {
         draft.body = Array(#"{"name":"Testy McTestface"}"#.utf8)
         try t.vault.saveDraft(draft)
         #expect(try t.vault.read(draft.id).body == draft.body)
-        try t.vault.finalise(draft.id)
+        try t.vault.finalise(draft.id, routes: .queueEverywhere)
         draft.body = Array(#"{"name":"Changed"}"#.utf8)
         #expect(throws: VaultError(.refused, "Record \(draft.id.uuidString.lowercased()) is final and cannot be changed; record an amendment instead.")) {
             try t.vault.saveDraft(draft)
@@ -58,9 +58,9 @@ struct RecordImmutabilityTests {
         defer { t.remove() }
         let user = try t.addServiceUser()
         let contact = RecordDraft(kind: .contact, subjectID: user, body: Array(#"{"summary":"first"}"#.utf8))
-        try t.vault.saveFinal(contact)
+        try t.vault.saveFinal(contact, routes: .queueEverywhere)
         let fix = RecordDraft(kind: .contact, subjectID: user, body: Array(#"{"summary":"corrected"}"#.utf8), amendsID: contact.id)
-        let h = try t.vault.saveFinal(fix)
+        let h = try t.vault.saveFinal(fix, routes: .queueEverywhere)
         #expect(h.amendsID == contact.id)
         #expect(try t.vault.read(contact.id).body == contact.body)
 

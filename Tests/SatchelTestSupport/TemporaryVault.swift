@@ -32,7 +32,7 @@ public final class TemporaryVault {
     @discardableResult
     public func addServiceUser(body: String = #"{"name":"Testy McTestface"}"#, final: Bool = true) throws -> UUID {
         let draft = RecordDraft(kind: .serviceUser, body: Array(body.utf8))
-        if final { try vault.saveFinal(draft) } else { try vault.saveDraft(draft) }
+        if final { try vault.saveFinal(draft, routes: .queueEverywhere) } else { try vault.saveDraft(draft) }
         return draft.id
     }
 

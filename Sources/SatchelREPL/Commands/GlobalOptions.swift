@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SatchelStore
+import SatchelSync
 
 /// Options every command takes: where the vault is and how the passphrase arrives.
 public struct GlobalOptions: ParsableArguments {
@@ -14,7 +15,14 @@ public struct GlobalOptions: ParsableArguments {
             valueName: "n"))
     var passphraseFd: Int32?
 
+    @Option(name: .long, help: ArgumentHelp("The configuration file (default: $XDG_CONFIG_HOME/satchel/config.toml).", valueName: "file"))
+    var config: String?
+
     public init() {}
+
+    var configPath: URL {
+        SatchelConfig.path(explicit: config, environment: ProcessInfo.processInfo.environment)
+    }
 
     var location: VaultLocation {
         VaultLocation.resolve(home: home, environment: ProcessInfo.processInfo.environment)

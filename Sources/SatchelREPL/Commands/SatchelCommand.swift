@@ -12,7 +12,7 @@ public struct SatchelCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, UserCommand.self, OpenCommand.self, CloseCommand.self, ContactCommand.self, RiskCommand.self,
             TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, DraftsCommand.self, HistoryCommand.self,
-            StatusCommand.self, PasswdCommand.self, AuditCommand.self,
+            QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions
@@ -38,7 +38,8 @@ public struct SatchelCommand: ParsableCommand {
         defer { vault.lock() }
         let readline = LineEditor.isInteractive ? ReadlineInput(idleMinutes: idleLockMinutes, passphrases: global.passphrases) : nil
         let input: any CommandInput = readline ?? ScriptInput()
-        let session = Session(vault: vault, prompter: input)
+        let session = Session(vault: vault, prompter: input, configPath: global.configPath)
+        session.registerDestinations()
         readline?.session = session
         let status = Repl(session: session, input: input, bail: bail).run()
         if status != .success { throw CommandFailure(status: status, message: "") }

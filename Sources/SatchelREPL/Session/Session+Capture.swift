@@ -64,9 +64,13 @@ extension Session {
         }
         try checkAliasIsFree(spec, answers)
         let header = try vault.saveFinal(
-            RecordDraft(id: id, kind: spec.kind, subjectID: subject, formVersion: built.formVersion, body: try PayloadJSON.encode(built.payload)))
+            RecordDraft(id: id, kind: spec.kind, subjectID: subject, formVersion: built.formVersion, body: try PayloadJSON.encode(built.payload)),
+            routes: routes(kind: spec.kind, consents: context.consents))
         if spec.kind == .serviceUser { forgetIndex() }
         say(confirmation(spec, header: header, answers: answers))
+        if spec.kind == .consent, let released = try? reevaluateHeld(subject: subject), released > 0 {
+            say("\(released) held record\(released == 1 ? "" : "s") for this person now queued for delivery.")
+        }
         if let note = built.note { say(note) }
     }
 
@@ -107,7 +111,9 @@ extension Session {
             return "Saved service user \(short(header.id)). Open them with: open \(handle)"
         }
         let who = (try? serviceUsers()[header.subjectID]?.initials) ?? nil
-        return "Saved and finalised \(spec.kind.rawValue) \(short(header.id))\(who.map { " for \($0)" } ?? ""); queued for delivery."
+        let held = (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0
+        let fate = held == 0 ? "queued for delivery" : "held back from \(held) destination\(held == 1 ? "" : "s") (see `queue`)"
+        return "Saved and finalised \(spec.kind.rawValue) \(short(header.id))\(who.map { " for \($0)" } ?? ""); \(fate)."
     }
 
     func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }

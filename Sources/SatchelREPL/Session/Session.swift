@@ -1,6 +1,7 @@
 import Foundation
 import SatchelCore
 import SatchelStore
+import SatchelSync
 
 /// An unlocked vault and the person in front of it. Every command that needs the
 /// vault runs inside a session: a one-shot one from the shell, or the REPL's.
@@ -12,9 +13,14 @@ final class Session {
     var openUser: UUID?
     private var index: [UUID: ServiceUser]?
 
-    init(vault: Vault, prompter: any Prompter, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// Where the destinations are configured.
+    let configPath: URL?
+    private var loadedConfig: SatchelConfig?
+
+    init(vault: Vault, prompter: any Prompter, configPath: URL? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.vault = vault
         self.prompter = prompter
+        self.configPath = configPath
         self.clock = clock
     }
 
@@ -22,10 +28,43 @@ final class Session {
     static func oneShot(_ global: GlobalOptions, _ body: (Session) throws -> Void) throws {
         let vault = try global.unlock()
         defer { vault.lock() }
-        try body(Session(vault: vault, prompter: StdioPrompter()))
+        let session = Session(vault: vault, prompter: StdioPrompter(), configPath: global.configPath)
+        session.registerDestinations()
+        try body(session)
     }
 
     func say(_ text: String) { prompter.say(text) }
+
+    // MARK: - Configuration
+
+    /// The destinations, read once. A broken file is an error naming the key.
+    func config() throws -> SatchelConfig {
+        if let loadedConfig { return loadedConfig }
+        guard let configPath else { return SatchelConfig() }
+        do {
+            let c = try SatchelConfig.load(from: configPath)
+            loadedConfig = c
+            return c
+        } catch {
+            throw CommandFailure(status: .config, message: error.message)
+        }
+    }
+
+    func forgetConfig() { loadedConfig = nil }
+
+    /// Makes sure every configured destination is known to the vault (new ones hold
+    /// what is already final until the policy is checked). A broken config is reported,
+    /// not fatal: capture goes on, and new records are held until it is fixed.
+    func registerDestinations() {
+        do {
+            let known = Set(try vault.destinations())
+            for d in try config().destinations where !known.contains(d.name) {
+                try vault.addDestination(d.name)
+            }
+        } catch {
+            Console.error("Warning: \(error) Records you finalise are held, not queued, until this is fixed.")
+        }
+    }
 
     // MARK: - Service users
 

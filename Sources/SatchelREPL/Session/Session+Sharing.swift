@@ -1,0 +1,47 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+import SatchelSync
+
+extension Session {
+    /// For each configured destination: queue, or hold with the policy's reason. With a
+    /// broken configuration everything is held (never shared by accident).
+    func routes(kind: RecordKind, consents: ConsentLedger) -> RoutePlan {
+        guard let config = try? config() else { return .notYetChecked }
+        var plan = RoutePlan(otherwise: .hold(Route.notYetChecked))
+        for d in config.destinations {
+            plan.routes[d.name] = SharingPolicy.holdReason(kind: kind, rule: d.rule, consents: consents).map(Route.hold) ?? .queue
+        }
+        return plan
+    }
+
+    /// Asks the policy again about held records (all, or one service user's): a consent
+    /// given since, or a destination added since, releases them to the outbox.
+    /// Returns how many were released.
+    @discardableResult
+    func reevaluateHeld(subject: UUID? = nil) throws -> Int {
+        let config = try config()
+        let rules = Dictionary(uniqueKeysWithValues: config.destinations.map { ($0.name, $0.rule) })
+        let held = try vault.held()
+        guard !held.isEmpty else { return 0 }
+        let headers = Dictionary(uniqueKeysWithValues: try vault.headers(state: .final).map { ($0.id, $0) })
+        var ledgers: [UUID: ConsentLedger] = [:]
+        var released = 0
+        for entry in held {
+            guard let h = headers[entry.recordID], subject == nil || h.subjectID == subject else { continue }
+            guard let rule = rules[entry.destination] else {
+                try vault.decide(h.id, destination: entry.destination, route: .hold("\(entry.destination) is not in the configuration any more"))
+                continue
+            }
+            if ledgers[h.subjectID] == nil { ledgers[h.subjectID] = try context(for: h.subjectID).consents }
+            let reason = SharingPolicy.holdReason(kind: h.kind, rule: rule, consents: ledgers[h.subjectID] ?? ConsentLedger([]))
+            if let reason {
+                if reason != entry.reason { try vault.decide(h.id, destination: entry.destination, route: .hold(reason)) }
+            } else {
+                try vault.decide(h.id, destination: entry.destination, route: .queue)
+                released += 1
+            }
+        }
+        return released
+    }
+}

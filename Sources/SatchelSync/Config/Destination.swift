@@ -1,0 +1,86 @@
+import Foundation
+import SatchelCore
+
+/// One agency's central system: where it is, how to reach it, how to prove who we are,
+/// and what it may receive. Secrets are never here: they are sealed in the vault under
+/// `secretName(...)`.
+public struct Destination: Sendable, Equatable {
+    public enum Auth: Sendable, Equatable {
+        case none
+        /// A bearer token, sealed in the vault.
+        case bearer
+        /// OAuth2 client credentials: the client secret is sealed in the vault.
+        case oauth2(tokenURL: String, clientID: String)
+
+        public var name: String {
+            switch self {
+            case .none: "none"
+            case .bearer: "bearer"
+            case .oauth2: "oauth2-client-credentials"
+            }
+        }
+    }
+
+    public let name: String
+    public let baseURL: String
+    public var auth: Auth = .none
+    public var rule: SharingRule
+    public var caFile: String?
+    public var pinnedKeys: [String] = []
+    public var clientCertificate: String?
+    public var clientKey: String?
+    /// nil: the environment's https_proxy / no_proxy.
+    public var proxy: String?
+    public var noProxy: String?
+    public var connectTimeout: Double = 15
+    /// Abort a transfer slower than `lowSpeedLimit` bytes/s for `lowSpeedTime` seconds.
+    public var lowSpeedLimit: Int = 1
+    public var lowSpeedTime: Int = 30
+    public var batchSize: Int = 25
+    /// Plain http to a loopback address, for tests only.
+    public var allowLoopbackHTTP = false
+
+    public init(name: String, baseURL: String, rule: SharingRule) {
+        self.name = name
+        self.baseURL = baseURL
+        self.rule = rule
+    }
+
+    /// The vault names of this destination's secrets.
+    public enum SecretKind: String, Sendable, CaseIterable {
+        case token
+        case clientSecret = "client-secret"
+        case keyPassphrase = "key-passphrase"
+    }
+
+    public func secretName(_ kind: SecretKind) -> String { "\(name).\(kind.rawValue)" }
+
+    /// https only; plain http only to a loopback host and only when allowed.
+    static func checkURL(_ text: String, key: String, allowLoopbackHTTP: Bool) throws(ConfigError) -> String {
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            throw ConfigError("\(key): \(FieldError.quote(text)) is not a URL. Use https://host/path.")
+        }
+        switch scheme {
+        case "https":
+            return text.hasSuffix("/") ? String(text.dropLast()) : text
+        case "http" where allowLoopbackHTTP && isLoopback(host):
+            return text.hasSuffix("/") ? String(text.dropLast()) : text
+        case "http":
+            throw ConfigError("\(key): plain http is refused (records would cross the network in clear). Use https; http is allowed only to a loopback address with allow-loopback-http = true, for tests.")
+        default:
+            throw ConfigError("\(key): the scheme \(scheme) is not allowed. Use https.")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+    }
+}
+
+/// A configuration problem: the message names the file, the key and what is allowed.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

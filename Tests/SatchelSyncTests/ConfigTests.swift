@@ -1,0 +1,77 @@
+import Foundation
+import SatchelCore
+import Testing
+@testable import SatchelSync
+
+@Suite("config.toml")
+struct ConfigTests {
+    @Test("a full destination reads back with every setting")
+    func full() throws {
+        let c = try SatchelConfig.parse("""
+            # the NHS record
+            [destination.nhs-epr]
+            url = "https://fhir.example.invalid/R4/"
+            kinds = ["contact", "risk", "top"]   # and the Patient, always
+            agency = ["nhs-epr", "NHS"]
+            auth = "oauth2-client-credentials"
+            token-url = "https://fhir.example.invalid/token"
+            client-id = "satchel"
+            ca-file = "/etc/satchel/ca.pem"
+            pinned-keys = ["sha256//AAAA"]
+            connect-timeout = 10
+            low-speed-time = 20
+            batch-size = 50
+            """)
+        let d = try #require(c.destinations.first)
+        #expect(d.name == "nhs-epr")
+        #expect(d.baseURL == "https://fhir.example.invalid/R4")
+        #expect(d.rule.kinds == [.contact, .risk, .top, .serviceUser])
+        #expect(d.rule.agencyNames == ["nhs-epr", "NHS"])
+        #expect(d.auth == .oauth2(tokenURL: "https://fhir.example.invalid/token", clientID: "satchel"))
+        #expect(d.caFile == "/etc/satchel/ca.pem")
+        #expect(d.pinnedKeys == ["sha256//AAAA"])
+        #expect(d.connectTimeout == 10)
+        #expect(d.lowSpeedTime == 20)
+        #expect(d.batchSize == 50)
+        #expect(d.secretName(.clientSecret) == "nhs-epr.client-secret")
+    }
+
+    @Test(
+        "mistakes are named with the key and what is allowed",
+        arguments: [
+            ("[destination.a]\nurl = \"http://fhir.example.invalid\"",
+             "destination.a.url: plain http is refused (records would cross the network in clear). Use https; http is allowed only to a loopback address with allow-loopback-http = true, for tests."),
+            ("[destination.a]\nurl = \"ftp://x.invalid\"", "destination.a.url: the scheme ftp is not allowed. Use https."),
+            ("[destination.a]\nkinds = [\"contact\"]", "destination.a.url: required (the FHIR base URL, https://…)."),
+            ("[destination.a]\nurl = \"https://x.invalid\"\nkinds = [\"visit\"]",
+             "destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary."),
+            ("[destination.a]\nurl = \"https://x.invalid\"\nbatch-size = 0", "destination.a.batch-size: 0.0 is out of range. Allowed: 1-500."),
+            ("[destination.a]\nurl = \"https://x.invalid\"\nauth = \"basic\"",
+             "destination.a.auth: \"basic\" is not allowed. Allowed: none, bearer, oauth2-client-credentials."),
+            ("[destination.a]\nurl = \"https://x.invalid\"\ntimeout = 3",
+             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, client-cert, client-id, client-key, connect-timeout, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, url."),
+            ("[destination.a]\nurl = https://x.invalid", "line 2: a value must be a quoted string, a number, true/false or a [list]"),
+            ("[destination.a]\nurl = \"https://x.invalid", "line 2: a string is not closed"),
+            ("[destination.a]\nurl = \"https://x.invalid\"\nurl = \"https://y.invalid\"", "line 3: url is set twice"),
+            ("[server]\nurl = \"https://x.invalid\"", "[server]: unknown table. Allowed: [destination.NAME]."),
+            ("[destination.a]\nurl = \"https://x.invalid\"\npinned-keys = [\"abc\"]",
+             "destination.a.pinned-keys: \"abc\" is not a pin. Use sha256//BASE64 (the public key's SHA-256)."),
+        ])
+    func mistakes(text: String, message: String) {
+        #expect(throws: ConfigError(message)) { try SatchelConfig.parse(text) }
+    }
+
+    @Test("http to a loopback address only when allowed, for tests")
+    func loopback() throws {
+        let c = try SatchelConfig.parse("[destination.t]\nurl = \"http://127.0.0.1:8080/fhir\"\nallow-loopback-http = true")
+        #expect(c.destinations.first?.baseURL == "http://127.0.0.1:8080/fhir")
+    }
+
+    @Test("strings round-trip through quote and parse, escapes included")
+    func quoting() throws {
+        for s in ["plain", "with \"quotes\" and \\ backslash", "tab\tand\nnewline", "ünïcödé"] {
+            let doc = try TOMLSubset.parse("k = \(TOMLSubset.quote(s))")
+            #expect(doc[[]]?["k"] == .string(s))
+        }
+    }
+}
