@@ -49,7 +49,7 @@ let package = Package(
                 "SatchelStore", "SatchelTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .testTarget(name: "SatchelSyncTests", dependencies: ["SatchelSync"]),
+        .testTarget(name: "SatchelSyncTests", dependencies: ["SatchelSync", "SatchelStore", "SatchelCore", "SatchelTestSupport"]),
         .testTarget(
             name: "SatchelREPLTests",
             dependencies: ["SatchelREPL", "SatchelCore", "SatchelStore", "SatchelTestSupport"]),

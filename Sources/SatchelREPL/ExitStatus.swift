@@ -11,6 +11,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case badInput = 65
     /// No vault where one was expected.
     case noVault = 66
+    /// `sync` left records queued or rejected; its summary says which and why.
+    case incomplete = 69
     /// An integrity check failed: the audit chain is broken or a sealed value was altered.
     case integrity = 70
     /// `init` found a vault already there.
@@ -19,6 +21,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case storage = 74
     /// The vault or the outbox refused the change (a final record, say).
     case refused = 75
+    /// `sync` met a TLS failure: nothing was sent to that destination; not retried automatically.
+    case security = 76
     /// The passphrase was wrong, or none could be read.
     case wrongPassphrase = 77
     /// The configuration file is wrong: the message names the key.

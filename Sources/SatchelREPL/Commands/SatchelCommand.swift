@@ -12,7 +12,7 @@ public struct SatchelCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, UserCommand.self, OpenCommand.self, CloseCommand.self, ContactCommand.self, RiskCommand.self,
             TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, DraftsCommand.self, HistoryCommand.self,
-            QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
+            SyncCommand.self, QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions

@@ -1,5 +1,6 @@
 import Foundation
 import SatchelCore
+import SatchelStore
 
 /// One agency's central system: where it is, how to reach it, how to prove who we are,
 /// and what it may receive. Secrets are never here: they are sealed in the vault under
@@ -83,4 +84,24 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension Destination {
+    /// The libcurl settings for this destination. The client key's passphrase comes
+    /// from the vault.
+    public func transportSettings(keyPassphrase: SecretBytes?) -> TransportSettings {
+        var s = TransportSettings()
+        s.caFile = caFile
+        s.pinnedPublicKeys = pinnedKeys
+        s.clientCertificate = clientCertificate
+        s.clientKey = clientKey
+        s.clientKeyPassphrase = keyPassphrase.map { k in k.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }
+        s.proxy = proxy
+        s.noProxy = noProxy
+        s.connectTimeout = connectTimeout
+        s.lowSpeedLimit = lowSpeedLimit
+        s.lowSpeedTime = lowSpeedTime
+        s.allowLoopbackHTTP = allowLoopbackHTTP
+        return s
+    }
 }

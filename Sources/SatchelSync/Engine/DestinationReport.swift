@@ -1,0 +1,25 @@
+/// What a sync did for one destination: the end-of-shift summary.
+public struct DestinationReport: Encodable, Sendable, Equatable {
+    public struct Rejection: Encodable, Sendable, Equatable {
+        public let record: String
+        public let kind: String
+        public let reason: String
+    }
+
+    public let destination: String
+    public var delivered = 0
+    public var rejected: [Rejection] = []
+    /// Records that stay in the outbox after this run, and why.
+    public var stillQueued = 0
+    public var why: String?
+    /// Records the sharing policy holds back from this destination.
+    public var held = 0
+    /// A TLS failure: never retried automatically, shown as a warning.
+    public var securityWarning: String?
+    /// With --dry-run: what would be sent, in order.
+    public var wouldSend: [String]?
+
+    public init(destination: String) {
+        self.destination = destination
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+
+extension PushEngine {
+    /// What one bundle's round trip came to.
+    enum BundleOutcome {
+        case settled(retry: [OutgoingRecord], retryAfter: Double?, lastReason: String?)
+        /// A bundle-level 400/422: send the halves apart to find the bad record.
+        case split
+    }
+
+    func send(_ ordered: [OutgoingRecord], into report: inout DestinationReport) throws {
+        let total = ordered.count
+        var settled = 0
+        progress(0, total)
+        guard total > 0 else { return }
+        let capabilities = try fetchCapabilities()
+        let patients = ordered.filter { $0.kind == .serviceUser }
+        try deliver(patients, capabilities, &report, &settled, total)
+        let known = try vault.delivered(destination: destination.name)
+        let ready = ordered.filter { $0.kind != .serviceUser && known.contains($0.subjectID) }
+        let waiting = ordered.count - patients.count - ready.count
+        try deliver(ready, capabilities, &report, &settled, total)
+        if waiting > 0 {
+            report.why = "\(waiting) record\(waiting == 1 ? "" : "s") wait for their service user's record to reach \(destination.name) first (see queue)"
+        }
+    }
+
+    private func deliver(
+        _ records: [OutgoingRecord], _ capabilities: ServerCapabilities, _ report: inout DestinationReport,
+        _ settled: inout Int, _ total: Int
+    ) throws {
+        var queue = stride(from: 0, to: records.count, by: destination.batchSize).map {
+            Array(records[$0..<min($0 + destination.batchSize, records.count)])
+        }
+        var attempt = 0
+        while !queue.isEmpty {
+            let chunk = queue.removeFirst()
+            switch try sendBundle(chunk, capabilities, &report) {
+            case .split:
+                let half = chunk.count / 2
+                queue.insert(contentsOf: [Array(chunk[..<half]), Array(chunk[half...])], at: 0)
+            case .settled(let retry, let retryAfter, let reason):
+                settled += chunk.count - retry.count
+                progress(min(settled, total), total)
+                guard !retry.isEmpty else {
+                    attempt = 0
+                    continue
+                }
+                guard attempt + 1 < maxAttempts else {
+                    throw SyncFailure.notFHIR("gave up for now after \(maxAttempts) attempts (\(reason ?? "no reply")); the records stay queued")
+                }
+                clock.sleep(seconds: backoff.delay(attempt: attempt, retryAfter: retryAfter, random: random))
+                attempt += 1
+                queue.insert(retry, at: 0)
+            }
+        }
+    }
+
+    /// Sends one batch Bundle and records what became of each record.
+    private func sendBundle(_ chunk: [OutgoingRecord], _ capabilities: ServerCapabilities, _ report: inout DestinationReport) throws -> BundleOutcome {
+        // PUT with client ids where every type Satchel writes allows update-as-create;
+        // otherwise conditional create, with references by identifier (the server picks ids).
+        let mode: WriteMode = Self.writtenTypes.allSatisfy({ capabilities.writeMode(for: $0) == .putWithClientIDs }) ? .putWithClientIDs : .conditionalCreate
+        let references: ReferenceStyle = mode == .putWithClientIDs ? .clientIDs : .identifierOnly
+        var mapped: [(OutgoingRecord, FHIRResource)] = []
+        var unmappable: [(UUID, DeliveryResult)] = []
+        for r in chunk {
+            do { mapped.append((r, try FHIRMapper.resource(for: r, references: references))) } catch {
+                unmappable.append((r.id, .rejected(reason: "Satchel could not express this record as FHIR R4: \(error)")))
+            }
+        }
+        try vault.markInFlight(chunk.map(\.id), destination: destination.name)
+        if !unmappable.isEmpty {
+            try vault.settle(unmappable, destination: destination.name)
+            report.rejected += unmappable.compactMap { id, r in
+                guard case .rejected(let reason) = r else { return nil }
+                return .init(record: Self.short(id), kind: chunk.first { $0.id == id }?.kind.rawValue ?? "?", reason: reason)
+            }
+        }
+        guard !mapped.isEmpty else { return .settled(retry: [], retryAfter: nil, lastReason: nil) }
+        let request = HTTPRequest(
+            method: "POST", url: destination.baseURL,
+            headers: [("Content-Type", "application/fhir+json; charset=utf-8"), ("Accept", "application/fhir+json"), ("Prefer", "return=minimal")],
+            body: BundleBuilder.batch(mapped.map(\.1), mode: mode))
+        let records = mapped.map(\.0)
+        let response: HTTPResponse
+        switch Result(catching: { () throws(SyncFailure) -> HTTPResponse in try perform(request) }) {
+        case .success(let r):
+            response = r
+        case .failure(let failure):
+            if case .transport(let e) = failure, e.kind != .tls, e.kind != .refusedURL {
+                return try retryAll(records, "\(e.kind.rawValue): \(e.message)")
+            }
+            _ = try retryAll(records, failure.message)
+            throw failure
+        }
+        switch classify(response, now: clock.now()) {
+        case .success:
+            let parsed = Result(catching: { () throws(ResponseError) -> [EntryOutcome] in
+                try BundleResponseParser.parse(body: response.body, contentType: response.contentType, expectedEntries: records.count)
+            })
+            switch parsed {
+            case .success(let outcomes):
+                return try settle(records, mapped.map(\.1), outcomes, &report)
+            case .failure(.notFHIR(let type)):
+                _ = try retryAll(records, "the reply was not FHIR (\(type ?? "no content type"))")
+                throw SyncFailure.notFHIR("\(destination.name) answered with a page that is not FHIR (\(type ?? "no content type")): a Wi-Fi login page or a proxy, probably. Nothing was counted as delivered; sign in to the network and sync again.")
+            case .failure(let error):
+                return try retryAll(records, "the reply could not be read as a FHIR batch-response (\(error))")
+            }
+        case .throttled(let after):
+            return try retryAll(records, "HTTP \(response.status): the server asked us to wait", after: after)
+        case .server, .unexpected:
+            return try retryAll(records, "HTTP \(response.status) from the server")
+        case .rejected:
+            guard records.count == 1, let only = records.first else {
+                _ = try retryAll(records, "the bundle was refused as a whole; sending in smaller parts")
+                return .split
+            }
+            let reason = "HTTP \(response.status): \(OperationOutcomeText.summary(body: response.body) ?? "no reason given")"
+            try vault.settle([(only.id, .rejected(reason: reason))], destination: destination.name)
+            report.rejected.append(.init(record: Self.short(only.id), kind: only.kind.rawValue, reason: reason))
+            return .settled(retry: [], retryAfter: nil, lastReason: nil)
+        case .auth:
+            _ = try retryAll(records, "credentials refused")
+            throw SyncFailure.auth(authMessage(response.status))
+        }
+    }
+
+    /// Every record of the bundle back to pending, with the reason, to be sent again.
+    private func retryAll(_ records: [OutgoingRecord], _ reason: String, after: Double? = nil) throws -> BundleOutcome {
+        try vault.settle(records.map { ($0.id, .retry(reason: reason)) }, destination: destination.name)
+        return .settled(retry: records, retryAfter: after, lastReason: reason)
+    }
+
+    private func settle(
+        _ records: [OutgoingRecord], _ resources: [FHIRResource], _ outcomes: [EntryOutcome], _ report: inout DestinationReport
+    ) throws -> BundleOutcome {
+        var results: [(UUID, DeliveryResult)] = []
+        var retry: [OutgoingRecord] = []
+        var retryAfter: Double?
+        var lastReason: String?
+        for ((record, resource), outcome) in zip(zip(records, resources), outcomes) {
+            switch outcome.status {
+            case 200..<300:
+                results.append((record.id, .delivered(serverID: outcome.serverID ?? "\(resource.type)/\(resource.id)", version: outcome.version)))
+                report.delivered += 1
+            case 429, 503, 500..<600, 408:
+                let reason = "HTTP \(outcome.status) for this record"
+                results.append((record.id, .retry(reason: reason)))
+                retry.append(record)
+                lastReason = reason
+                if outcome.status == 429 || outcome.status == 503 { retryAfter = max(retryAfter ?? 0, 1) }
+            default:
+                let reason = "HTTP \(outcome.status): \(outcome.diagnostics ?? "no reason given")"
+                results.append((record.id, .rejected(reason: reason)))
+                report.rejected.append(.init(record: Self.short(record.id), kind: record.kind.rawValue, reason: reason))
+            }
+        }
+        try vault.settle(results, destination: destination.name)
+        return .settled(retry: retry, retryAfter: retryAfter, lastReason: lastReason)
+    }
+
+    // MARK: - Requests
+
+    /// The server's CapabilityStatement: FHIR version, and how to write each type.
+    func fetchCapabilities() throws -> ServerCapabilities {
+        let response = try perform(HTTPRequest(method: "GET", url: destination.baseURL + "/metadata", headers: [("Accept", "application/fhir+json")], body: []))
+        guard response.status == 200 else {
+            throw SyncFailure.notFHIR("\(destination.name)/metadata answered HTTP \(response.status); a FHIR R4 server answers 200 with its CapabilityStatement.")
+        }
+        do { return try CapabilityParser.parse(response.body) } catch {
+            throw SyncFailure.notFHIR("\(destination.name)/metadata is not a FHIR R4 CapabilityStatement (\(error)). Check the URL; a Wi-Fi login page answers like this too.")
+        }
+    }
+
+    /// Sends with the Authorization header; on 401/403 fetches a fresh token once.
+    func perform(_ request: HTTPRequest) throws(SyncFailure) -> HTTPResponse {
+        var refreshed = false
+        while true {
+            var r = request
+            if let header = try tokens.header() { r.headers.append(("Authorization", header)) }
+            let response: HTTPResponse
+            do { response = try transport.perform(r) } catch { throw .transport(error) }
+            if response.status == 401 || response.status == 403, !refreshed, tokens.invalidate() {
+                refreshed = true
+                continue
+            }
+            if response.status == 401 || response.status == 403 { throw .auth(authMessage(response.status)) }
+            return response
+        }
+    }
+
+    func authMessage(_ status: Int) -> String {
+        "\(destination.name) refused Satchel's credentials (HTTP \(status)), even after a fresh token. Sync stopped for \(destination.name); nothing is lost. Check the sealed secret (destination secret \(destination.name)) with your team lead."
+    }
+
+    /// Every resource type the mapping produces.
+    static let writtenTypes = ["Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse", "Consent", "Communication"]
+
+    static func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
+}

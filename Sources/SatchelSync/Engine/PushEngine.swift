@@ -1,0 +1,106 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+
+/// Delivers one destination's outbox as FHIR R4 batch Bundles, exactly once.
+///
+/// - Ids come from the record UUIDs (PUT with client ids, or conditional create on the
+///   record identifier), so resending after a timeout, a dropped connection or a crash
+///   can never make a duplicate: rows found in flight at the start are simply sent again.
+/// - A person's Patient goes before their other records; high-risk records go first.
+/// - Per record: delivered (the server's id and version kept), rejected (quarantined
+///   with the server's reason; the rest carry on), or retried with capped exponential
+///   backoff and full jitter, never sooner than Retry-After.
+/// - A reply that is not a FHIR batch-response Bundle (a captive portal's 200 page) is
+///   never counted as success. TLS failures and refused credentials stop the run.
+public final class PushEngine {
+    let vault: Vault
+    let destination: Destination
+    let transport: any HTTPTransport
+    let tokens: TokenSource
+    let clock: any SyncClock
+    let random: () -> Double
+    public var backoff = Backoff()
+    /// Attempts per bundle before the run gives up on this destination for now.
+    public var maxAttempts = 6
+    /// Called with (records settled, records to send); never past 100%.
+    public var progress: (Int, Int) -> Void = { _, _ in }
+
+    public init(
+        vault: Vault, destination: Destination, transport: any HTTPTransport, clock: any SyncClock = SystemClock(),
+        random: @escaping () -> Double = { Double.random(in: 0...1) }
+    ) {
+        self.vault = vault
+        self.destination = destination
+        self.transport = transport
+        self.clock = clock
+        self.random = random
+        tokens = TokenSource(destination: destination, vault: vault, transport: transport, clock: clock)
+    }
+
+    public func run(dryRun: Bool = false) -> DestinationReport {
+        var report = DestinationReport(destination: destination.name)
+        do {
+            if !dryRun { try vault.recoverInFlight(destination: destination.name) }
+            report.held = try vault.held(destination: destination.name).count
+            let pending = try vault.outbox(destination: destination.name, state: .pending).map(\.recordID)
+            let ordered = try loadInOrder(pending, dryRun: dryRun)
+            if dryRun {
+                report.wouldSend = ordered.map { "\($0.kind.rawValue) \($0.id.uuidString.lowercased().prefix(8))" }
+                report.stillQueued = ordered.count
+                return report
+            }
+            try send(ordered, into: &report)
+        } catch let failure as SyncFailure {
+            stop(&report, failure)
+        } catch let error as VaultError {
+            report.why = error.message
+        } catch {
+            report.why = "\(error)"
+        }
+        report.stillQueued = (try? vault.outbox(destination: destination.name).filter { $0.state == .pending || $0.state == .inFlight }.count) ?? report.stillQueued
+        return report
+    }
+
+    private func stop(_ report: inout DestinationReport, _ failure: SyncFailure) {
+        switch failure {
+        case .transport(let e) where e.kind == .tls:
+            report.securityWarning = "SECURITY: the connection to \(destination.name) failed its TLS check (\(e.message)). Nothing was sent; this is not retried automatically. Tell your team lead before syncing again."
+            report.why = "TLS check failed"
+        case .transport(let e):
+            report.why = "couldn't reach \(destination.name) (\(e.kind.rawValue)): \(e.message)"
+        default:
+            report.why = failure.message
+        }
+    }
+
+    // MARK: - Order
+
+    /// Opens the records (audited as exports) in delivery order: Patients first, then
+    /// by stated risk (high first), then oldest first.
+    func loadInOrder(_ ids: [UUID], dryRun: Bool) throws -> [OutgoingRecord] {
+        guard !ids.isEmpty else { return [] }
+        let opened = try vault.read(ids, purpose: dryRun ? .view : .export, reason: "sync \(destination.name)")
+        let records = opened.map { r in
+            OutgoingRecord(
+                id: r.header.id, kind: r.header.kind, subjectID: r.header.subjectID, authorID: r.header.authorID,
+                authorRole: r.header.authorRole, authorName: vault.workerName, createdAt: Self.date(r.header.createdAt),
+                finalisedAt: Self.date(r.header.finalisedAt ?? r.header.createdAt), amendsID: r.header.amendsID,
+                formVersion: r.header.formVersion, body: r.body)
+        }
+        func rank(_ r: OutgoingRecord) -> (Int, Int, Date) {
+            let risk = (try? JSONDecoder().decode(StatedRisk.self, from: Data(r.body)))?.currentRisk
+            return (r.kind == .serviceUser ? 0 : 1, risk == .high ? 0 : risk == .medium ? 1 : 2, r.createdAt)
+        }
+        return records.sorted { a, b in
+            let (x, y) = (rank(a), rank(b))
+            return x.0 != y.0 ? x.0 < y.0 : x.1 != y.1 ? x.1 < y.1 : x.2 < y.2
+        }
+    }
+
+    struct StatedRisk: Decodable { let currentRisk: RiskGrade }
+
+    static func date(_ text: String) -> Date {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? Date(timeIntervalSince1970: 0)
+    }
+}

@@ -1,0 +1,33 @@
+/// Builds `batch` Bundles. Entries are independent; one response entry comes back per
+/// request entry, in order.
+public enum BundleBuilder {
+    /// A `batch` Bundle (compact JSON, sorted keys). The resources' JSON is spliced in
+    /// byte for byte, so the Bundle carries exactly what the mapper produced. No resources:
+    /// no `entry` (FHIR forbids empty arrays).
+    public static func batch(_ resources: [FHIRResource], mode: WriteMode) -> [UInt8] {
+        guard !resources.isEmpty else { return Array(#"{"resourceType":"Bundle","type":"batch"}"#.utf8) }
+        var out = Array(#"{"entry":["#.utf8)
+        for (n, resource) in resources.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out += Array(#"{"fullUrl":"#.utf8)
+            out += JSONValue.string("urn:uuid:\(resource.id)").encoded()
+            out += Array(#","request":"#.utf8)
+            out += request(for: resource, mode: mode).encoded()
+            out += Array(#","resource":"#.utf8)
+            out += resource.json
+            out.append(UInt8(ascii: "}"))
+        }
+        out += Array(#"],"resourceType":"Bundle","type":"batch"}"#.utf8)
+        return out
+    }
+
+    /// The entry's `request` element.
+    public static func request(for resource: FHIRResource, mode: WriteMode) -> JSONValue {
+        switch mode {
+        case .putWithClientIDs:
+            return ["method": "PUT", "url": .string("\(resource.type)/\(resource.id)")]
+        case .conditionalCreate:
+            return ["method": "POST", "url": .string(resource.type), "ifNoneExist": .string(resource.ifNoneExist)]
+        }
+    }
+}

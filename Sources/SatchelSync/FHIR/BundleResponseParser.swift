@@ -1,0 +1,54 @@
+import Foundation
+
+/// Parses the reply to a `batch` Bundle.
+public enum BundleResponseParser {
+    static let fhirMediaTypes: Set<String> = ["application/fhir+json", "application/json", "application/json+fhir"]
+
+    /// Must be a JSON `Bundle` of type `batch-response` with exactly `expectedEntries` entries.
+    public static func parse(body: [UInt8], contentType: String?,
+                             expectedEntries: Int) throws(ResponseError) -> [EntryOutcome] {
+        try checkMediaType(contentType)
+        guard let root = JSONValue.parse(body) else { throw .unparseable }
+        guard root.isObject, root["resourceType"]?.stringValue == "Bundle" else { throw .notABundle }
+        let type = root["type"]?.stringValue ?? ""
+        guard type == "batch-response" else { throw .wrongBundleType(type) }
+        let entries: [JSONValue]
+        switch root["entry"] {
+        case nil: entries = []
+        case .array(let a)?: entries = a
+        default: throw .unparseable
+        }
+        guard entries.count == expectedEntries else {
+            throw .entryCountMismatch(expected: expectedEntries, got: entries.count)
+        }
+        var outcomes: [EntryOutcome] = []
+        for entry in entries {
+            guard let response = entry["response"], let line = response["status"]?.stringValue,
+                  let status = statusCode(line) else { throw .unparseable }
+            outcomes.append(EntryOutcome(
+                status: status,
+                location: response["location"]?.stringValue,
+                etag: response["etag"]?.stringValue,
+                lastModified: response["lastModified"]?.stringValue,
+                diagnostics: response["outcome"].flatMap { OperationOutcomeText.summary(of: $0) }))
+        }
+        return outcomes
+    }
+
+    /// Throws `.notFHIR` unless the media type is FHIR/JSON. A missing Content-Type is let
+    /// through to JSON parsing.
+    static func checkMediaType(_ contentType: String?) throws(ResponseError) {
+        guard let contentType else { return }
+        let media = contentType.split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+        guard fhirMediaTypes.contains(media) else { throw .notFHIR(contentType: contentType) }
+    }
+
+    /// `"201 Created"` → 201; `"201"` → 201.
+    static func statusCode(_ line: String) -> Int? {
+        let digits = line.trimmingCharacters(in: .whitespaces).prefix(while: { $0.isNumber })
+        guard digits.count == 3, let code = Int(digits) else { return nil }
+        return code
+    }
+}

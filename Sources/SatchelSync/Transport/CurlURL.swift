@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
+internal import CCurl
+
+/// A URL parsed by libcurl's own parser (CURLU), so the host we check is exactly
+/// the host libcurl connects to: the same handle is given to the transfer with
+/// CURLOPT_CURLU. Owned by one transfer, never shared.
+final class CurlURL {
+    let handle: OpaquePointer
+    let scheme: String
+    let host: String
+    let port: String
+
+    /// `scheme://host:port`, safe to show: no path or query (they can carry identifiers).
+    var origin: String { "\(scheme)://\(host):\(port)" }
+
+    init(_ text: String) throws(TransportError) {
+        guard let handle = curl_url() else {
+            throw TransportError(kind: .other, message: "Out of memory while preparing the request. Restart the app and try again.")
+        }
+        self.handle = handle
+        let rc = curl_url_set(handle, CURLUPART_URL, text, 0)
+        guard rc == CURLUE_OK else {
+            curl_url_cleanup(handle)
+            let why = curl_url_strerror(rc).map { String(cString: $0) } ?? "unknown"
+            throw TransportError(
+                kind: .refusedURL,
+                message: "The server address is not a valid https URL. Check the server address in the sync settings.",
+                detail: "CURLUcode \(rc.rawValue): \(why)")
+        }
+        scheme = CurlURL.part(handle, CURLUPART_SCHEME, 0)?.lowercased() ?? ""
+        host = CurlURL.part(handle, CURLUPART_HOST, 0) ?? ""
+        port = CurlURL.part(handle, CURLUPART_PORT, UInt32(CURLU_DEFAULT_PORT)) ?? ""
+    }
+
+    deinit { curl_url_cleanup(handle) }
+
+    /// Refuses anything but https, except plain http to a loopback host when allowed.
+    func validate(allowLoopbackHTTP: Bool) throws(TransportError) {
+        if host.isEmpty {
+            throw TransportError(kind: .refusedURL, message: "The server address has no host name. Check the server address in the sync settings.")
+        }
+        switch scheme {
+        case "https":
+            return
+        case "http":
+            if !allowLoopbackHTTP {
+                throw TransportError(
+                    kind: .refusedURL,
+                    message: "Refused to send over unencrypted http to \(origin). Use an https:// server address.")
+            }
+            if !CurlURL.isLoopback(host) {
+                throw TransportError(
+                    kind: .refusedURL,
+                    message: "Refused to send over unencrypted http to \(origin): plain http is only allowed to this device itself. Use an https:// server address.")
+            }
+        default:
+            throw TransportError(
+                kind: .refusedURL,
+                message: "Refused the \(scheme): address \(origin). Only https:// server addresses can be used.")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        if h == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, h, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        if h.hasPrefix("["), h.hasSuffix("]") {
+            var v6 = in6_addr()
+            let inner = String(h.dropFirst().dropLast())
+            guard inet_pton(AF_INET6, inner, &v6) == 1 else { return false }
+            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            return bytes == [UInt8](repeating: 0, count: 15) + [1]
+        }
+        return false
+    }
+
+    private static func part(_ handle: OpaquePointer, _ which: CURLUPart, _ flags: UInt32) -> String? {
+        var out: UnsafeMutablePointer<CChar>? = nil
+        guard curl_url_get(handle, which, &out, flags) == CURLUE_OK, let out else { return nil }
+        defer { curl_free(out) }
+        return String(cString: out)
+    }
+}
+
+@available(*, unavailable) extension CurlURL: Sendable {}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
+
+/// What an HTTP reply means for a sync, per the project's rules.
+public enum ReplyClass: Equatable, Sendable {
+    /// 2xx. Note: status only; a captive portal's 200 text/html is also 2xx, so the
+    /// caller must check `HTTPResponse.contentType` before trusting the body.
+    case success
+    /// 401, 403.
+    case auth
+    /// 429, 503; `retryAfter` in seconds from `now` when the server said.
+    case throttled(retryAfter: Double?)
+    /// Any other 5xx.
+    case server
+    /// 400, 404, 405, 409, 412, 422: the server will not take this as it is.
+    case rejected
+    case unexpected
+}
+
+public func classify(_ response: HTTPResponse, now: Date) -> ReplyClass {
+    switch response.status {
+    case 200...299:
+        return .success
+    case 401, 403:
+        return .auth
+    case 429, 503:
+        return .throttled(retryAfter: response.headers["retry-after"].flatMap { retryAfterSeconds($0, now: now) })
+    case 500...599:
+        return .server
+    case 400, 404, 405, 409, 412, 422:
+        return .rejected
+    default:
+        return .unexpected
+    }
+}
+
+/// Retry-After as delay-seconds or an HTTP-date (IMF-fixdate, RFC 850 or asctime),
+/// in seconds from `now`, never negative. nil when unparseable.
+public func retryAfterSeconds(_ value: String, now: Date) -> Double? {
+    let text = value.trimmingCharacters(in: .whitespaces)
+    if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+        return Double(text)
+    }
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+        formatter.dateFormat = format
+        if let date = formatter.date(from: text) {
+            return max(0, date.timeIntervalSince(now))
+        }
+    }
+    return nil
+}

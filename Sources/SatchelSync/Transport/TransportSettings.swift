@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// How `CurlEasy` connects. The defaults are the safe ones: HTTPS only, the
+/// system trust store, libcurl's own proxy environment handling.
+public struct TransportSettings: Sendable {
+    /// PEM bundle to trust instead of the system store.
+    public var caFile: String?
+    /// `sha256//base64` pins (CURLOPT_PINNEDPUBLICKEY, joined with ";").
+    public var pinnedPublicKeys: [String] = []
+    public var clientCertificate: String?
+    public var clientKey: String?
+    public var clientKeyPassphrase: String?
+    /// nil: libcurl reads https_proxy / no_proxy itself. "": no proxy at all.
+    public var proxy: String?
+    public var noProxy: String?
+    /// Seconds.
+    public var connectTimeout: Double = 15
+    /// Bytes per second ...
+    public var lowSpeedLimit: Int = 1
+    /// ... for this many seconds aborts a stalled transfer.
+    public var lowSpeedTime: Int = 30
+    /// Seconds for the whole transfer; nil means no overall limit.
+    public var totalTimeout: Double? = nil
+    /// Plain http is allowed only to 127.0.0.0/8, ::1 and localhost, and only when true.
+    public var allowLoopbackHTTP: Bool = false
+
+    public init() {}
+}

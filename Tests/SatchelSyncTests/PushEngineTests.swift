@@ -1,0 +1,205 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+import SatchelTestSupport
+import Testing
+@testable import SatchelSync
+
+@Suite("The push engine, against a fake FHIR server")
+struct PushEngineTests {
+    /// A vault with one destination, and a service user with a low, a high and a medium record queued.
+    final class Setup {
+        let t: TemporaryVault
+        let server = FakeFHIRServer()
+        let clock = FakeClock()
+        var destination: Destination
+        var user = UUID()
+        var records: [UUID] = []
+
+        init(auth: Destination.Auth = .none, batchSize: Int = 25) throws {
+            t = try TemporaryVault()
+            destination = Destination(name: "nhs-epr", baseURL: "https://fhir.example.invalid/R4",
+                                      rule: SharingRule(destination: "nhs-epr", kinds: Set(RecordKind.allCases), agencyNames: []))
+            destination.auth = auth
+            destination.batchSize = batchSize
+            try t.vault.addDestination("nhs-epr")
+            user = try SampleRecords.serviceUser(t.vault)
+            records = [
+                try SampleRecords.contact(t.vault, about: user, risk: .low),
+                try SampleRecords.risk(t.vault, about: user, likelihood: 5, impact: 5),
+                try SampleRecords.consent(t.vault, about: user),
+            ]
+        }
+
+        func engine() -> PushEngine {
+            let e = PushEngine(vault: t.vault, destination: destination, transport: server, clock: clock, random: { 1 })
+            e.backoff = Backoff(base: 1, cap: 60)
+            return e
+        }
+
+        func states() throws -> [OutboxState] { try t.vault.outbox().map(\.state) }
+        deinit { t.remove() }
+    }
+
+    @Test("everything is delivered once; the Patient goes first, then the high-risk entry")
+    func deliversInOrder() throws {
+        let s = try Setup()
+        let report = s.engine().run()
+        #expect(report.delivered == 4)
+        #expect(report.stillQueued == 0)
+        #expect(try s.states() == [.delivered, .delivered, .delivered, .delivered])
+        #expect(s.server.bundleRequests.count == 2)
+        #expect(s.server.bundleRequests[0] == ["Patient/\(s.user.uuidString.lowercased())"])
+        #expect(s.server.bundleRequests[1].first?.hasPrefix("RiskAssessment/") == true)
+        #expect(s.server.stored.values.allSatisfy { $0 == 1 })
+        let receipt = try s.t.vault.outbox().first { $0.recordID == s.user }
+        #expect(receipt?.serverID == "Patient/\(s.user.uuidString.lowercased())")
+    }
+
+    @Test("Retry-After is honoured (a fake clock), then the records go")
+    func retryAfter() throws {
+        let s = try Setup()
+        s.server.faults = [.status(429, headers: ["Retry-After": "7"]), .status(503, headers: ["Retry-After": "2"])]
+        let report = s.engine().run()
+        #expect(report.delivered == 4)
+        #expect(s.clock.sleeps.count == 2)
+        #expect(s.clock.sleeps[0] >= 7)
+        #expect(s.clock.sleeps[1] >= 2)
+    }
+
+    @Test("backoff is capped exponential with full jitter")
+    func backoffShape() {
+        let b = Backoff(base: 1, cap: 60)
+        #expect(b.delay(attempt: 0, retryAfter: nil, random: { 1 }) == 1)
+        #expect(b.delay(attempt: 3, retryAfter: nil, random: { 1 }) == 8)
+        #expect(b.delay(attempt: 10, retryAfter: nil, random: { 1 }) == 60)
+        #expect(b.delay(attempt: 10, retryAfter: nil, random: { 0.25 }) == 15)
+        #expect(b.delay(attempt: 0, retryAfter: 30, random: { 0 }) == 30)
+    }
+
+    @Test("a captive portal's 200 page is never counted as delivered, and the sync stops")
+    func captivePortal() throws {
+        let s = try Setup()
+        s.server.faults = [.captivePortal]
+        let report = s.engine().run()
+        #expect(report.delivered == 0)
+        #expect(report.stillQueued == 4)
+        #expect(report.why?.contains("Wi-Fi login page") == true)
+        #expect(try s.states().allSatisfy { $0 == .pending })
+    }
+
+    @Test("one record refused with 422 is quarantined with the reason; the rest are delivered")
+    func rejectOne() throws {
+        let s = try Setup()
+        let contact = s.records[0]
+        // The Patient's bundle goes untouched ("zzzz" matches no id); the contact's is refused.
+        s.server.faults = [.rejectEntry("zzzz"), .rejectEntry(String(contact.uuidString.lowercased().prefix(8)))]
+        let report = s.engine().run()
+        #expect(report.delivered == 3)
+        #expect(report.rejected == [.init(record: String(contact.uuidString.lowercased().prefix(8)), kind: "contact", reason: "HTTP 422: Encounter.class is required")])
+        let row = try s.t.vault.outbox().first { $0.recordID == contact }
+        #expect(row?.state == .rejected)
+        #expect(row?.lastError == "HTTP 422: Encounter.class is required")
+    }
+
+    @Test("commit, then the reply is lost: the retry makes no duplicate")
+    func ambiguousReply() throws {
+        let s = try Setup()
+        s.server.faults = [.commitThenDrop, .commitThenDrop]
+        let report = s.engine().run()
+        #expect(report.delivered == 4)
+        #expect(s.server.stored.count == 4)
+        #expect(s.server.stored.values.allSatisfy { $0 == 1 })
+    }
+
+    @Test("offline the whole time: everything stays queued, with the reason, after bounded retries")
+    func offline() throws {
+        let s = try Setup()
+        s.server.faults = Array(repeating: .transport(.offline), count: 20)
+        let report = s.engine().run()
+        #expect(report.delivered == 0)
+        #expect(report.stillQueued == 4)
+        #expect(report.why?.contains("offline") == true)
+        #expect(try s.states().allSatisfy { $0 == .pending })
+    }
+
+    @Test("a TLS failure stops at once with a security warning, and is not retried")
+    func tls() throws {
+        let s = try Setup()
+        s.server.faults = [.transport(.tls)]
+        let report = s.engine().run()
+        #expect(report.securityWarning?.hasPrefix("SECURITY:") == true)
+        #expect(s.server.bundleRequests.isEmpty)
+        #expect(s.clock.sleeps.isEmpty)
+        #expect(try s.states().allSatisfy { $0 == .pending })
+    }
+
+    @Test("401: a fresh OAuth2 token once, then carry on")
+    func refreshOnce() throws {
+        let s = try Setup(auth: .oauth2(tokenURL: "https://fhir.example.invalid/token", clientID: "satchel"))
+        try s.t.vault.setSecret("nhs-epr.client-secret", try TemporaryVault.secret("fixture-secret"))
+        s.server.requireAuth = true
+        s.server.validTokens = ["Bearer good"]
+        let report = s.engine().run()
+        #expect(report.delivered == 4)
+    }
+
+    @Test("401 with a bearer token that cannot be refreshed: one clear stop, not a failure per record")
+    func refusedCredentials() throws {
+        let s = try Setup(auth: .bearer)
+        try s.t.vault.setSecret("nhs-epr.token", try TemporaryVault.secret("expired-token"))
+        s.server.requireAuth = true
+        let report = s.engine().run()
+        #expect(report.delivered == 0)
+        #expect(report.rejected.isEmpty)
+        #expect(report.why?.contains("refused Satchel's credentials") == true)
+        #expect(s.server.requests == 1)  // just /metadata
+        #expect(try s.states().allSatisfy { $0 == .pending })
+    }
+
+    @Test("rows left in flight by a crash are sent again, without duplicates")
+    func crashRecovery() throws {
+        let s = try Setup()
+        try s.t.vault.markInFlight([s.user], destination: "nhs-epr")
+        let report = s.engine().run()
+        #expect(report.delivered == 4)
+        #expect(s.server.stored.count == 4)
+    }
+
+    @Test("a bundle refused as a whole is split until the bad record is found")
+    func split() throws {
+        let s = try Setup()
+        s.server.faults = [.rejectEntry("zzzz"), .status(400, body: #"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","diagnostics":"bad bundle"}]}"#)]
+        let report = s.engine().run()
+        #expect(report.delivered + report.rejected.count == 4)
+        #expect(report.stillQueued == 0)
+    }
+
+    @Test("records wait for their Patient: with the Patient rejected, the rest stay queued with that reason")
+    func waitForPatient() throws {
+        let s = try Setup()
+        s.server.faults = [.rejectEntry(String(s.user.uuidString.lowercased().prefix(8)))]
+        let report = s.engine().run()
+        #expect(report.rejected.count == 1)
+        #expect(report.stillQueued == 3)
+        #expect(report.why == "3 records wait for their service user's record to reach nhs-epr first (see queue)")
+    }
+
+    @Test("--dry-run lists the order and sends nothing")
+    func dryRun() throws {
+        let s = try Setup()
+        let report = s.engine().run(dryRun: true)
+        #expect(report.wouldSend?.count == 4)
+        #expect(report.wouldSend?.first?.hasPrefix("service-user ") == true)
+        #expect(s.server.requests == 0)
+    }
+
+    @Test("conditional create when the server does not allow update-as-create")
+    func conditionalCreate() throws {
+        let s = try Setup()
+        s.server.updateCreate = false
+        let report = s.engine().run()
+        #expect(report.delivered == 4)
+        #expect(s.server.stored.count == 4)
+    }
+}
