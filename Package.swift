@@ -38,7 +38,7 @@ let package = Package(
         // a child-process runner that can hand a passphrase over a file descriptor).
         .target(
             name: "SatchelTestSupport",
-            dependencies: ["SatchelCore", "SatchelStore", "CPTYSupport"],
+            dependencies: ["SatchelCore", "SatchelStore", "SatchelSync", "CPTYSupport"],
             path: "Tests/SatchelTestSupport"),
         // posix_openpt and friends, which glibc's Swift overlay does not import.
         .target(name: "CPTYSupport", path: "Tests/CPTYSupport"),

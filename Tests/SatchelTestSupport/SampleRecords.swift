@@ -15,9 +15,9 @@ public enum SampleRecords {
     }
 
     @discardableResult
-    public static func serviceUser(_ vault: Vault, name: String = "Testy McTestface", routes: RoutePlan = .queueEverywhere) throws -> UUID {
+    public static func serviceUser(_ vault: Vault, name: String = "Testy McTestface", nhsNumber: String = "943 476 5919", routes: RoutePlan = .queueEverywhere) throws -> UUID {
         let user = try ServiceUser(
-            name: name, alias: nil, dob: FieldDay(year: 1980, month: 2, day: 1), nhsNumber: try NHSNumber(parsing: "943 476 5919"),
+            name: name, alias: nil, dob: FieldDay(year: 1980, month: 2, day: 1), nhsNumber: try NHSNumber(parsing: nhsNumber),
             address: "1 Fictional Row, Nowhere", now: now)
         let draft = RecordDraft(kind: .serviceUser, body: try encode(user))
         try vault.saveFinal(draft, routes: routes)

@@ -5,27 +5,29 @@ import SatchelSync
 /// The sync-fixtures FHIR server (sync-fixtures/server.py) as a child process on
 /// 127.0.0.1, for one test. Start fails loudly (throws) rather than skipping.
 /// Self-contained: Foundation plus `CurlEasy` (plain http to its loopback control port).
-final class FixtureServer {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public final class FixtureServer {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
-    let port: Int
-    let base: String
-    let ca: String
-    let pin: String
-    let control: String
-    let cert: String
-    let directory: URL
+    public let port: Int
+    public let base: String
+    public let ca: String
+    public let pin: String
+    public let control: String
+    public let cert: String
+    public let directory: URL
     private let process: Process
     private let controlClient: CurlEasy
 
     /// This checkout's sync-fixtures directory.
-    static var fixturesDirectory: String {
-        Validator.fixtures
+    public static var fixturesDirectory: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("sync-fixtures").path
     }
 
-    init(tls: String = "normal", arguments: [String] = [], readyTimeout: Double = 20) throws {
+    public init(tls: String = "normal", arguments: [String] = [], readyTimeout: Double = 20) throws {
         let fixtures = FixtureServer.fixturesDirectory
         let python = fixtures + "/.venv/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -78,7 +80,7 @@ final class FixtureServer {
     deinit { stop() }
 
     /// SIGTERM and wait (SIGKILL after 5 s); idempotent.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             let deadline = Date().addingTimeInterval(5)
@@ -104,7 +106,7 @@ final class FixtureServer {
 
     /// Sends to `control + path` (e.g. "/stats") and decodes a JSON object.
     @discardableResult
-    func controlRequest(_ method: String, _ path: String, json: String? = nil) throws -> [String: Any] {
+    public func controlRequest(_ method: String, _ path: String, json: String? = nil) throws -> [String: Any] {
         var request = HTTPRequest(method: method, url: control + path)
         if let json {
             request.headers = [("Content-Type", "application/json")]
@@ -121,18 +123,18 @@ final class FixtureServer {
     }
 
     /// Installs fault rules (replacing existing ones): the `{"rules": [...]}` JSON.
-    func setFaults(_ json: String) throws { try controlRequest("POST", "/faults", json: json) }
+    public func setFaults(_ json: String) throws { try controlRequest("POST", "/faults", json: json) }
 
-    func stats() throws -> [String: Any] { try controlRequest("GET", "/stats") }
+    public func stats() throws -> [String: Any] { try controlRequest("GET", "/stats") }
 
     /// PUT/POST requests that reached the FHIR endpoint.
-    func writeRequests() throws -> Int {
+    public func writeRequests() throws -> Int {
         guard let n = try stats()["write_requests"] as? Int else { throw Failure(description: "stats without write_requests") }
         return n
     }
 
     /// All requests that reached the FHIR endpoint (GET included).
-    func requests() throws -> Int {
+    public func requests() throws -> Int {
         guard let n = try stats()["requests"] as? Int else { throw Failure(description: "stats without requests") }
         return n
     }
