@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the real `satchel` binary with chosen file descriptors, the way a shell
 /// would run `satchel --passphrase-fd 3 status 3<passfile`. Foundation's Process
@@ -27,13 +30,40 @@ public struct ChildProcess {
         public var description: String { message }
     }
 
+    /// A satchel process started and not yet waited for.
+    public final class Running {
+        public let pid: pid_t
+        let dir: URL
+        init(pid: pid_t, dir: URL) {
+            self.pid = pid
+            self.dir = dir
+        }
+
+        public func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(pid, signal) }
+
+        /// Waits for it to end; the exit status, or 128 + the signal that ended it.
+        public func wait() -> Result {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            defer { try? FileManager.default.removeItem(at: dir) }
+            return Result(
+                status: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f),
+                stdout: (try? String(contentsOfFile: dir.appendingPathComponent("out").path, encoding: .utf8)) ?? "",
+                stderr: (try? String(contentsOfFile: dir.appendingPathComponent("err").path, encoding: .utf8)) ?? "")
+        }
+    }
+
     /// Runs `satchel arguments…`, with `fd3` (if given) readable on descriptor 3 and
     /// `stdin` (if given) on standard input, and waits for it.
     public static func runSatchel(_ arguments: [String], fd3: String? = nil, stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        try startSatchel(arguments, fd3: fd3, stdin: stdin, environment: environment).wait()
+    }
+
+    /// Starts `satchel arguments…` and returns at once.
+    public static func startSatchel(_ arguments: [String], fd3: String? = nil, stdin: String? = nil, environment: [String: String] = [:]) throws -> Running {
         let binary = try satchelBinary()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("satchel-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let outPath = dir.appendingPathComponent("out").path
         let errPath = dir.appendingPathComponent("err").path
         let fd3Path = dir.appendingPathComponent("fd3").path
@@ -59,13 +89,7 @@ public struct ChildProcess {
             withCStrings(envp) { e in posix_spawn(&pid, binary.path, &actions, nil, a, e) }
         }
         guard rc == 0 else { throw Failure(message: "posix_spawn failed: \(rc)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(
-            status: exit,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        return Running(pid: pid, dir: dir)
     }
 
     private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {

@@ -8,7 +8,7 @@ import SatchelSync
 struct DestinationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "destination", abstract: "Configure the central systems records are delivered to.",
-        subcommands: [Add.self, List.self, Secret.self])
+        subcommands: [Add.self, List.self, Secret.self, Test.self])
 
     struct Add: SessionCommand {
         static let configuration = CommandConfiguration(
@@ -110,5 +110,42 @@ extension Optional where Wrapped == URL {
     func orThrow() throws -> URL {
         guard let self else { throw CommandFailure(status: .config, message: "No configuration file is known in this session.") }
         return self
+    }
+}
+
+extension DestinationCommand {
+    /// `destination test NAME`: can Satchel reach it, and what does it speak?
+    struct Test: SessionCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test",
+            abstract: "Fetch the destination's /metadata and show its software, FHIR version, the capabilities Satchel will use, and the certificate it presented.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The destination.", valueName: "name")) var name: String
+
+        func run(in session: Session) throws {
+            guard let d = try session.config().destinations.first(where: { $0.name == name }) else {
+                throw CommandFailure(status: .badInput, message: "destination: no destination \(FieldError.quote(name)). See destination list.")
+            }
+            let transport = try CurlEasy(settings: d.transportSettings(keyPassphrase: try session.vault.secret(d.secretName(.keyPassphrase))))
+            let engine = PushEngine(vault: session.vault, destination: d, transport: transport)
+            let capabilities: ServerCapabilities
+            do {
+                capabilities = try engine.fetchCapabilities()
+            } catch let failure as SyncFailure {
+                if case .transport(let e) = failure, e.kind == .tls {
+                    throw CommandFailure(status: .security, message: "SECURITY: \(d.name) failed its TLS check: \(e.message)")
+                }
+                throw CommandFailure(status: .incomplete, message: "\(d.name): \(failure.message)")
+            }
+            session.say("\(d.name): \(d.baseURL)")
+            session.say("  server:       \(capabilities.software ?? "unnamed"), FHIR \(capabilities.fhirVersion)")
+            let put = PushEngine.writtenTypes.allSatisfy { capabilities.writeMode(for: $0) == .putWithClientIDs }
+            session.say("  writes:       " + (put ? "PUT [type]/[record id] (update-as-create), batch Bundles" : "conditional create on the record identifier, batch Bundles"))
+            session.say("  batch:        \(capabilities.batch ? "supported" : "NOT supported: sync will fail")")
+            for (i, c) in transport.lastCertificateChain.enumerated() {
+                session.say("  certificate \(i): \(c.subject)")
+                session.say("                 issued by \(c.issuer), valid \(c.notBefore) to \(c.notAfter)\(c.publicKeyPin.map { ", key \($0)" } ?? "")")
+            }
+        }
     }
 }

@@ -166,7 +166,7 @@ extension PushEngine {
     // MARK: - Requests
 
     /// The server's CapabilityStatement: FHIR version, and how to write each type.
-    func fetchCapabilities() throws -> ServerCapabilities {
+    public func fetchCapabilities() throws -> ServerCapabilities {
         let response = try perform(HTTPRequest(method: "GET", url: destination.baseURL + "/metadata", headers: [("Accept", "application/fhir+json")], body: []))
         guard response.status == 200 else {
             throw SyncFailure.notFHIR("\(destination.name)/metadata answered HTTP \(response.status); a FHIR R4 server answers 200 with its CapabilityStatement.")
@@ -198,7 +198,7 @@ extension PushEngine {
     }
 
     /// Every resource type the mapping produces.
-    static let writtenTypes = ["Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse", "Consent", "Communication"]
+    public static let writtenTypes = ["Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse", "Consent", "Communication"]
 
     static func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
 }

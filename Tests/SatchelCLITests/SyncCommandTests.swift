@@ -1,0 +1,136 @@
+import Foundation
+import SatchelTestSupport
+import Testing
+
+/// `satchel sync`, `queue` and `destination test` through the real binary against the
+/// stand-in central system — including kill -9 at random moments mid-sync.
+@Suite("satchel sync, end to end", .serialized)
+struct SyncCommandTests {
+    static let passphrase = "correct horse battery staple\n"
+
+    final class Shift {
+        let server: FixtureServer
+        let dir: URL
+        var base: [String] {
+            ["--home", dir.appendingPathComponent("vault").path, "--config", dir.appendingPathComponent("config.toml").path, "--passphrase-fd", "3"]
+        }
+
+        init(batchSize: Int = 3) throws {
+            server = try FixtureServer()
+            dir = try TemporaryVault.makeDirectory()
+            let made = try run(["init", "--name", "Test Mentor", "--role", "clinician"])
+            guard made.status == 0 else { throw ChildProcess.Failure(message: made.stderr) }
+            let added = try run(["destination", "add", "fixture", "--url", server.base, "--ca-file", server.ca, "--agency", "fixture", "--batch-size", "\(batchSize)"])
+            guard added.status == 0 else { throw ChildProcess.Failure(message: added.stderr) }
+        }
+
+        func run(_ args: [String], stdin: String? = nil) throws -> ChildProcess.Result {
+            try ChildProcess.runSatchel(base + args, fd3: SyncCommandTests.passphrase, stdin: stdin)
+        }
+
+        func start(_ args: [String]) throws -> ChildProcess.Running {
+            try ChildProcess.startSatchel(base + args, fd3: SyncCommandTests.passphrase, environment: ["no_proxy": "*"])
+        }
+
+        /// A visit's worth of records for two fictional people, consent to share included.
+        func captureShift() throws -> Int {
+            var lines: [String] = []
+            for (alias, name) in [("testy", "Testy McTestface"), ("fict", "Fictional Person")] {
+                lines += [
+                    "user add --name \"\(name)\" --alias \(alias)",
+                    "consent add --user \(alias) --scope share --with fixture --decision given --risk low",
+                ]
+                for n in 1...4 {
+                    lines.append("contact add --user \(alias) --kind phone --where phone --minutes \(n) --summary \"Call \(n).\" --risk \(n == 4 ? "high" : "low")")
+                }
+                lines.append("risk add --user \(alias) --progress p --mental-state m --risk r --plan q --likelihood 3 --impact 3")
+            }
+            let r = try run(["--bail"], stdin: lines.joined(separator: "\n") + "\n")
+            guard r.status == 0 else { throw ChildProcess.Failure(message: r.stderr) }
+            return 2 * 7  // per person: Patient, Consent, 4 Encounters, RiskAssessment
+        }
+
+        func arrived() throws -> (total: Int, duplicates: Int) {
+            let stats = try server.stats()
+            return ((stats["total"] as? Int) ?? -1, (stats["duplicates"] as? Int) ?? -1)
+        }
+
+        deinit {
+            server.stop()
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
+    @Test("destination test shows what the server speaks and the certificate it presented")
+    func destinationTest() throws {
+        let shift = try Shift()
+        let r = try shift.run(["destination", "test", "fixture"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("FHIR 4.0.1"))
+        #expect(r.stdout.contains("PUT [type]/[record id]"))
+        #expect(r.stdout.contains("certificate 0:"))
+        #expect(r.stdout.contains(shift.server.pin))
+    }
+
+    @Test("a shift syncs in one go: summary, JSON, and nothing left in the queue")
+    func wholeShift() throws {
+        let shift = try Shift()
+        let total = try shift.captureShift()
+        let dry = try shift.run(["sync", "--dry-run"])
+        #expect(dry.stdout.hasPrefix("fixture: would send \(total), 0 held by the sharing policy\n  service-user "))
+        #expect(try shift.arrived().total == 0)
+        let r = try shift.run(["sync", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(reports.first?["delivered"] as? Int == total)
+        #expect(reports.first?["stillQueued"] as? Int == 0)
+        #expect(try shift.arrived() == (total, 0))
+        let queue = try shift.run(["queue"])
+        #expect(queue.stdout == "fixture: 0 pending, 0 in flight, 0 rejected, 0 held\n")
+    }
+
+    @Test("kill -9 at random moments during sync: the next sync neither loses nor duplicates anything")
+    func killedMidSync() throws {
+        let shift = try Shift(batchSize: 1)
+        let total = try shift.captureShift()
+        // Slow every bundle down so the kills land mid-sync, some after the server committed.
+        try shift.server.setFaults(#"{"rules": [{"fault": "delay", "seconds": 0.3, "match": {"method": "POST"}, "count": null}]}"#)
+        var generator = SystemRandomNumberGenerator()
+        var killed = 0
+        for _ in 0..<6 {
+            let running = try shift.start(["sync"])
+            usleep(UInt32.random(in: 800_000...1_800_000, using: &generator))
+            running.kill()
+            let status = running.wait().status
+            #expect(status == 137 || status == 0)
+            if status == 137 { killed += 1 }
+        }
+        #expect(killed >= 4, "only \(killed) of 6 runs were killed mid-sync")
+        let partial = try shift.arrived()
+        #expect(partial.duplicates == 0)
+        try shift.server.setFaults(#"{"rules": []}"#)
+        let final = try shift.run(["sync"])
+        #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
+        #expect(try shift.arrived() == (total, 0), "after kills: \(partial.total) had arrived")
+        let status = try shift.run(["status", "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let outbox = try #require(json["outbox"] as? [String: [String: Int]])
+        #expect(outbox["fixture"] == ["pending": 0, "in-flight": 0, "delivered": total, "rejected": 0])
+    }
+
+    @Test("records held by the sharing policy are named in queue and are not sent")
+    func heldNotSent() throws {
+        let shift = try Shift()
+        let r = try shift.run(["--bail"], stdin: """
+            user add --name "Testy McTestface" --alias testy
+            contact add --user testy --kind attempted --where phone --minutes 0 --summary "No answer." --risk low
+
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        let sync = try shift.run(["sync"])
+        #expect(sync.stdout.hasPrefix("fixture: 0 delivered, 0 rejected, 0 still queued, 2 held by the sharing policy"))
+        #expect(try shift.arrived().total == 0)
+        let queue = try shift.run(["queue"])
+        #expect(queue.stdout.contains("no consent on record to share with fixture"))
+    }
+}
