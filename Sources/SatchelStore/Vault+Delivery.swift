@@ -47,12 +47,12 @@ extension Vault {
                     case .rejected(let reason):
                         try db.execute(
                             sql: "UPDATE outbox SET state = 'rejected', last_error = ? WHERE record_id = ? AND destination = ? AND state = 'in-flight'",
-                            arguments: [reason, id.key, destination])
+                            arguments: [try sealReason(reason, record: id, destination: destination), id.key, destination])
                         try AuditLog.append(db, .reject, actor: workerID, record: id.key, detail: destination, at: now, anchorKey: key)
                     case .retry(let reason):
                         try db.execute(
                             sql: "UPDATE outbox SET state = 'pending', last_error = ? WHERE record_id = ? AND destination = ? AND state = 'in-flight'",
-                            arguments: [reason, id.key, destination])
+                            arguments: [try sealReason(reason, record: id, destination: destination), id.key, destination])
                     }
                     guard db.changesCount == 1 else { throw VaultError(.refused, "Record \(id.key) was not in flight for \(destination).") }
                 }

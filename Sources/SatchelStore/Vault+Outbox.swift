@@ -80,7 +80,8 @@ extension Vault {
                     guard let id = UUID(uuidString: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
                     return OutboxEntry(
                         recordID: id, destination: r["destination"], state: st, attempts: r["attempts"],
-                        lastError: r["last_error"], serverID: r["server_id"], serverVersion: r["server_version"])
+                        lastError: openReason(r["last_error"], record: id, destination: r["destination"]),
+                        serverID: r["server_id"], serverVersion: r["server_version"])
                 }
             }
         } catch { throw error.asVaultError("reading the outbox") }
@@ -93,7 +94,7 @@ extension Vault {
 
     /// in-flight → pending, after a transient failure; the reason is kept for `queue`.
     public func markPending(_ id: UUID, destination: String, reason: String) throws(VaultError) {
-        try moveOutbox(id, destination, to: .pending, set: "last_error = ?", arguments: [reason], audit: nil)
+        try moveOutbox(id, destination, to: .pending, set: "last_error = ?", arguments: [try sealReason(reason, record: id, destination: destination)], audit: nil)
     }
 
     /// in-flight → delivered, with the server's receipt.
@@ -105,7 +106,7 @@ extension Vault {
 
     /// in-flight → rejected: quarantined with the server's reason; the rest carry on.
     public func markRejected(_ id: UUID, destination: String, reason: String) throws(VaultError) {
-        try moveOutbox(id, destination, to: .rejected, set: "last_error = ?", arguments: [reason], audit: .reject)
+        try moveOutbox(id, destination, to: .rejected, set: "last_error = ?", arguments: [try sealReason(reason, record: id, destination: destination)], audit: .reject)
     }
 
     private func moveOutbox(
@@ -127,5 +128,27 @@ extension Vault {
                 }
             }
         } catch { throw error.asVaultError("updating the outbox") }
+    }
+
+    // MARK: - Reasons
+
+    /// A server's reason (an OperationOutcome's diagnostics) may quote what it was sent,
+    /// personal data included, so it is sealed like a body: "sealed:" + base64.
+    func sealReason(_ reason: String, record: UUID, destination: String) throws(VaultError) -> String {
+        let sealed = try Sealer.seal(Array(reason.utf8), associatedData: Self.reasonAD(record, destination, keyVersion), key: try requireKey())
+        return "sealed:" + Data(sealed).base64EncodedString()
+    }
+
+    /// The reason in words; "(sealed)" while the vault is locked.
+    func openReason(_ stored: String?, record: UUID?, destination: String) -> String? {
+        guard let stored, stored.hasPrefix("sealed:") else { return stored }
+        guard let record, let key = try? requireKey(), let data = Data(base64Encoded: String(stored.dropFirst(7))),
+              let plain = try? Sealer.open([UInt8](data), associatedData: Self.reasonAD(record, destination, keyVersion), key: key)
+        else { return "(sealed)" }
+        return String(decoding: plain, as: UTF8.self)
+    }
+
+    static func reasonAD(_ record: UUID, _ destination: String, _ keyVersion: Int) -> [UInt8] {
+        Array("satchel/outbox-reason/v1:\(record.key):\(destination):\(keyVersion)".utf8)
     }
 }

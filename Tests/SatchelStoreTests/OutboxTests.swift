@@ -155,4 +155,20 @@ struct OutboxTests {
         #expect(actions.filter { $0 == "deliver" }.count == 1)
         #expect(actions.filter { $0 == "reject" }.count == 1)
     }
+
+    @Test("a server's rejection reason is sealed: readable through the vault, absent from the files")
+    func reasonsAreSealed() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try t.vault.addDestination("nhs-epr")
+        let user = RecordDraft(kind: .serviceUser, body: [])
+        try t.vault.saveFinal(user, routes: .queueEverywhere)
+        let reason = "HTTP 422: Patient.name 'Canarius Quokkaberg-\(UUID().uuidString.prefix(6))' is invalid"
+        try t.vault.markInFlight([user.id], destination: "nhs-epr")
+        try t.vault.settle([(user.id, .rejected(reason: reason))], destination: "nhs-epr")
+        #expect(try t.vault.outbox().first?.lastError == reason)
+        #expect(FileSearch.files(under: t.location.directory, containing: Array("Quokkaberg".utf8)).isEmpty)
+        t.vault.lock()
+        #expect(try t.vault.outbox().first?.lastError == "(sealed)")
+    }
 }
