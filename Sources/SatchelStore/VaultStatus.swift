@@ -19,7 +19,7 @@ public struct VaultStatus: Codable, Sendable, Equatable {
     public let vault: String
     /// kind → state → count, every kind and state present.
     public let records: [String: [String: Int]]
-    /// destination → state → count, every state present.
+    /// destination → state → count, every state present, plus "held" (kept back by the sharing policy).
     public let outbox: [String: [String: Int]]
     public let audit: Audit
     public let failedUnlocksSinceLastUnlock: Int
@@ -43,6 +43,10 @@ extension Vault {
                 }
                 for r in try Row.fetchAll(db, sql: "SELECT destination, state, count(*) AS n FROM outbox GROUP BY destination, state") {
                     outbox[r["destination"], default: [:]][r["state"]] = r["n"]
+                }
+                for d in outbox.keys { outbox[d]?["held"] = 0 }
+                for r in try Row.fetchAll(db, sql: "SELECT destination, count(*) AS n FROM held GROUP BY destination") {
+                    outbox[r["destination"], default: [:]]["held"] = r["n"]
                 }
                 let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
                 let audit = VaultStatus.Audit(

@@ -115,7 +115,7 @@ struct SyncCommandTests {
         let status = try shift.run(["status", "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let outbox = try #require(json["outbox"] as? [String: [String: Int]])
-        #expect(outbox["fixture"] == ["pending": 0, "in-flight": 0, "delivered": total, "rejected": 0])
+        #expect(outbox["fixture"] == ["pending": 0, "in-flight": 0, "delivered": total, "rejected": 0, "held": 0])
     }
 
     @Test("records held by the sharing policy are named in queue and are not sent")

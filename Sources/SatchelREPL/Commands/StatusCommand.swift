@@ -43,7 +43,7 @@ struct StatusCommand: SessionCommand {
         } else {
             lines.append("Outbox:")
             for (dest, c) in s.outbox.sorted(by: { $0.key < $1.key }) {
-                let parts = OutboxState.allCases.map { "\(c[$0.rawValue] ?? 0) \($0.rawValue)" }
+                let parts = (OutboxState.allCases.map(\.rawValue) + ["held"]).map { "\(c[$0] ?? 0) \($0)" }
                 lines.append("  \(dest): " + parts.joined(separator: ", "))
             }
         }
