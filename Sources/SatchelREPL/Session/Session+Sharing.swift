@@ -33,7 +33,7 @@ extension Session {
                 try vault.decide(h.id, destination: entry.destination, route: .hold("\(entry.destination) is not in the configuration any more"))
                 continue
             }
-            if ledgers[h.subjectID] == nil { ledgers[h.subjectID] = try context(for: h.subjectID).consents }
+            if ledgers[h.subjectID] == nil { ledgers[h.subjectID] = try consents(for: h.subjectID) }
             let reason = SharingPolicy.holdReason(kind: h.kind, rule: rule, consents: ledgers[h.subjectID] ?? ConsentLedger([]))
             if let reason {
                 if reason != entry.reason { try vault.decide(h.id, destination: entry.destination, route: .hold(reason)) }

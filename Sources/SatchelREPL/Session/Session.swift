@@ -125,14 +125,19 @@ final class Session {
                   let e = PayloadJSON.decode(RiskAssessmentEntry.self, from: r.body) else { continue }
             if c.lastRiskByDomain[e.domain] == nil { c.lastRiskByDomain[e.domain] = e.grade }
         }
-        let consentIDs = finals.filter { $0.kind == .consent }.map(\.id)
+        c.consents = try consents(for: subject)
+        return c
+    }
+
+    /// Every final consent decision on record for a person, oldest first (each read audited).
+    func consents(for subject: UUID) throws -> ConsentLedger {
+        let ids = try vault.headers(subject: subject, state: .final, kind: .consent).map(\.id)
         var entries: [ConsentLedger.Entry] = []
-        for r in try vault.read(consentIDs, reason: "consent check") {
+        for r in try vault.read(ids, reason: "consent check") {
             guard let consent = PayloadJSON.decode(Consent.self, from: r.body) else { continue }
             entries.append(.init(consent: consent, recordedAt: VaultTime.date(r.header.finalisedAt ?? r.header.createdAt)))
         }
-        c.consents = ConsentLedger(entries.sorted { $0.recordedAt < $1.recordedAt })
-        return c
+        return ConsentLedger(entries.sorted { $0.recordedAt < $1.recordedAt })
     }
 }
 
