@@ -86,9 +86,7 @@ struct DestinationCommand: ParsableCommand {
         @Option(help: ArgumentHelp("token, client-secret or key-passphrase (default: what the destination's auth needs).", valueName: "which")) var which: String?
 
         func run(in session: Session) throws {
-            guard let d = try session.config().destinations.first(where: { $0.name == name }) else {
-                throw CommandFailure(status: .badInput, message: "destination: no destination \(FieldError.quote(name)). See destination list.")
-            }
+            let d = try session.destination(named: name)
             let kind: Destination.SecretKind
             if let which {
                 guard let k = Destination.SecretKind(rawValue: which) else {
@@ -123,9 +121,7 @@ extension DestinationCommand {
         @Argument(help: ArgumentHelp("The destination.", valueName: "name")) var name: String
 
         func run(in session: Session) throws {
-            guard let d = try session.config().destinations.first(where: { $0.name == name }) else {
-                throw CommandFailure(status: .badInput, message: "destination: no destination \(FieldError.quote(name)). See destination list.")
-            }
+            let d = try session.destination(named: name)
             let transport = try CurlEasy(settings: d.transportSettings(keyPassphrase: try session.vault.secret(d.secretName(.keyPassphrase))))
             let engine = PushEngine(vault: session.vault, destination: d, transport: transport)
             let capabilities: ServerCapabilities

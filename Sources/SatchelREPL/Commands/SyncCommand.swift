@@ -17,13 +17,7 @@ struct SyncCommand: SessionCommand {
 
     func run(in session: Session) throws {
         try session.reevaluateHeld()
-        var targets = try session.config().destinations
-        if let destination {
-            targets = targets.filter { $0.name == destination }
-            guard !targets.isEmpty else {
-                throw CommandFailure(status: .badInput, message: "--destination: no destination \(FieldError.quote(destination)). See destination list.")
-            }
-        }
+        let targets = try destination.map { [try session.destination(named: $0)] } ?? session.config().destinations
         guard !targets.isEmpty else {
             throw CommandFailure(status: .config, message: "No destinations are configured. Add one with: destination add NAME --url https://…")
         }

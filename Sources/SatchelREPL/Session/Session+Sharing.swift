@@ -4,6 +4,14 @@ import SatchelStore
 import SatchelSync
 
 extension Session {
+    /// A configured destination, or an error naming what was typed.
+    func destination(named name: String) throws -> Destination {
+        guard let d = try config().destinations.first(where: { $0.name == name }) else {
+            throw CommandFailure(status: .badInput, message: "destination: no destination \(FieldError.quote(name)). See destination list.")
+        }
+        return d
+    }
+
     /// For each configured destination: queue, or hold with the policy's reason. With a
     /// broken configuration everything is held (never shared by accident).
     func routes(kind: RecordKind, consents: ConsentLedger) -> RoutePlan {
