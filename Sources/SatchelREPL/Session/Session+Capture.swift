@@ -66,7 +66,7 @@ extension Session {
         let header = try vault.saveFinal(
             RecordDraft(id: id, kind: spec.kind, subjectID: subject, formVersion: built.formVersion, body: try PayloadJSON.encode(built.payload)),
             routes: routes(kind: spec.kind, consents: context.consents))
-        if spec.kind == .serviceUser { forgetIndex() }
+        if spec.kind == .serviceUser, let user = built.payload as? ServiceUser { remember(user, id: header.id) }
         say(confirmation(spec, header: header, answers: answers))
         if spec.kind == .consent, let released = try? reevaluateHeld(subject: subject), released > 0 {
             say("\(released) held record\(released == 1 ? "" : "s") for this person now queued for delivery.")

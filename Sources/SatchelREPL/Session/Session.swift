@@ -82,6 +82,12 @@ final class Session {
 
     func forgetIndex() { index = nil }
 
+    /// Adds a service user just saved to the index, if it is loaded, so the next command
+    /// does not re-open (and re-audit) everyone.
+    func remember(_ user: ServiceUser, id: UUID) {
+        index?[id] = user
+    }
+
     /// Finds a service user by alias, id prefix, or name (exact, else a unique prefix).
     func resolveUser(_ reference: String?) throws -> (id: UUID, user: ServiceUser) {
         let users = try serviceUsers()
