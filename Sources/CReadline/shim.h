@@ -67,4 +67,6 @@ static inline void satchel_sig_restore(void) { sigaction(SIGINT, &satchel_old_si
 // Test-and-clear of the flags (1 if the signal arrived since the last call).
 static inline int satchel_sig_take_sigint(void) { int v = satchel_sigint_pending; satchel_sigint_pending = 0; return v; }
 static inline int satchel_sig_take_sigwinch(void) { int v = satchel_sigwinch_pending; satchel_sigwinch_pending = 0; return v; }
+// Swift 6 refuses the C `stdout` global: line-buffer it from here.
+static inline void satchel_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
 #endif

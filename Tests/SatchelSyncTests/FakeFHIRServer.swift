@@ -15,6 +15,8 @@ final class FakeFHIRServer: HTTPTransport {
     }
 
     var updateCreate = true
+    /// Faults for the next /metadata requests, in order.
+    var metadataFaults: [Fault] = []
     /// Faults for the next bundle POSTs, in order; an empty queue means behave.
     var faults: [Fault] = []
     private(set) var stored: [String: Int] = [:]  // "Type/id" → versions written
@@ -32,7 +34,12 @@ final class FakeFHIRServer: HTTPTransport {
         if request.url.hasSuffix("/token") {
             return json(200, #"{"access_token":"good","expires_in":3600,"token_type":"bearer"}"#)
         }
-        if request.url.hasSuffix("/metadata") { return json(200, metadata) }
+        if request.url.hasSuffix("/metadata") {
+            if !metadataFaults.isEmpty, case .transport(let kind) = metadataFaults.removeFirst() {
+                throw TransportError(kind: kind, message: "fault injected: \(kind.rawValue)")
+            }
+            return json(200, metadata)
+        }
         let fault = faults.isEmpty ? nil : faults.removeFirst()
         let entries = Self.entries(request.body)
         switch fault {

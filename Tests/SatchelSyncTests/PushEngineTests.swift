@@ -202,4 +202,18 @@ struct PushEngineTests {
         #expect(report.delivered == 4)
         #expect(s.server.stored.count == 4)
     }
+
+    @Test("a timeout fetching /metadata is retried with backoff; a TLS failure there is not")
+    func metadataRetry() throws {
+        let s = try Setup()
+        s.server.metadataFaults = [.transport(.timeout), .transport(.connectionLost)]
+        #expect(s.engine().run().delivered == 4)
+        #expect(s.clock.sleeps.count == 2)
+
+        let t = try Setup()
+        t.server.metadataFaults = [.transport(.tls)]
+        let report = t.engine().run()
+        #expect(report.securityWarning != nil)
+        #expect(t.clock.sleeps.isEmpty)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+internal import CReadline
 import Foundation
 import SatchelCore
 import SatchelStore
@@ -48,6 +49,9 @@ public struct SatchelCommand: ParsableCommand {
     /// Parses and runs one command line; returns the exit status. Never exits.
     public static func execute(_ arguments: [String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        // Line-buffered even into a pipe or a file: a script's log then holds every
+        // "Saved …" line for a record that was committed, even if the process is killed.
+        satchel_line_buffer_stdout()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -167,7 +167,30 @@ extension PushEngine {
 
     /// The server's CapabilityStatement: FHIR version, and how to write each type.
     public func fetchCapabilities() throws -> ServerCapabilities {
-        let response = try perform(HTTPRequest(method: "GET", url: destination.baseURL + "/metadata", headers: [("Accept", "application/fhir+json")], body: []))
+        let request = HTTPRequest(method: "GET", url: destination.baseURL + "/metadata", headers: [("Accept", "application/fhir+json")], body: [])
+        var attempt = 0
+        var response: HTTPResponse
+        // Transient failures are retried like a bundle's; TLS and refused credentials are not.
+        while true {
+            var retryAfter: Double?
+            var transient = false
+            switch Result(catching: { () throws(SyncFailure) -> HTTPResponse in try perform(request) }) {
+            case .success(let r):
+                response = r
+                switch classify(r, now: clock.now()) {
+                case .throttled(let after): (transient, retryAfter) = (true, after)
+                case .server: transient = true
+                default: break
+                }
+            case .failure(let failure):
+                guard case .transport(let e) = failure, e.kind != .tls, e.kind != .refusedURL, attempt + 1 < maxAttempts else { throw failure }
+                transient = true
+                response = HTTPResponse(status: 0, headers: [:], body: [])
+            }
+            guard transient, attempt + 1 < maxAttempts else { break }
+            clock.sleep(seconds: backoff.delay(attempt: attempt, retryAfter: retryAfter, random: random))
+            attempt += 1
+        }
         guard response.status == 200 else {
             throw SyncFailure.notFHIR("\(destination.name)/metadata answered HTTP \(response.status); a FHIR R4 server answers 200 with its CapabilityStatement.")
         }
