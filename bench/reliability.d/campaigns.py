@@ -14,6 +14,24 @@ from common import (PtyRun, Vault, Server, FaultProxy, add_destination, user_scr
                     copy_vault, integrity_and_records, final_record_ids, is_crash, PASSPHRASE)
 
 
+
+def kill_after(pr, delay, run):
+    """Let a PtyRun go for `delay` seconds, then kill -9 it if still running.
+    Returns (1 if we killed it, 1 if it crashed on its own, its output)."""
+    p = pr.p
+    killed = 0
+    try:
+        p.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        killed = 1
+    _, out, err = pr.finish()
+    crashed = 0
+    if is_crash(p.returncode, err, killed_by_us=True):
+        crashed = 1
+        log("run %d: crash rc=%s %s" % (run, p.returncode, err[-300:]))
+    return killed, crashed, out
+
 def row(name, runs, lost="-", dup="-", detected="-", crashes=0, ok=True, notes="", result=None):
     return {"campaign": name, "runs": runs, "lost": lost, "duplicated": dup, "detected": detected,
             "crashes": crashes, "result": result or ("PASS" if ok else "FAIL"), "notes": notes}
@@ -52,18 +70,11 @@ def kill_save(work, runs, per_run=15, seed=1):
         text = script(run)
         canaries = re.findall(r'--summary "([^"]+)"', text)
         pr = PtyRun(v, [], text)
-        p = pr.p
         # mostly after the unlock (Argon2id), so the kill lands among the saves
         delay = rng.uniform(0.0, span * 1.05) if run % 5 == 0 else rng.uniform(0.8 * t_unlock, span * 1.05)
-        try:
-            p.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            killed += 1
-        _, out, err = pr.finish()
-        if is_crash(p.returncode, err, killed_by_us=True):
-            crashes += 1
-            log("run %d: crash rc=%s %s" % (run, p.returncode, err[-300:]))
+        was_killed, crashed, out = kill_after(pr, delay, run)
+        killed += was_killed
+        crashes += crashed
         ids = [rid for _, rid in saved_ids(out)]
         # line i of the script is the i-th "Saved" line (each line finalises one record)
         for i, rid in enumerate(ids):
@@ -132,16 +143,9 @@ def kill_sync(work, runs, per_run=3, seed=2):
         reported = set()
         for run in range(runs):
             pr = PtyRun(v, [], script(run))
-            p = pr.p
-            try:
-                p.wait(timeout=rng.uniform(0.8 * t_unlock, span * 1.05))
-            except subprocess.TimeoutExpired:
-                p.kill()
-                killed += 1
-            _, out, err = pr.finish()
-            if is_crash(p.returncode, err, killed_by_us=True):
-                crashes += 1
-                log("run %d crash rc=%s %s" % (run, p.returncode, err[-300:]))
+            was_killed, crashed, out = kill_after(pr, rng.uniform(0.8 * t_unlock, span * 1.05), run)
+            killed += was_killed
+            crashes += crashed
             for _, rid in saved_ids(out):
                 reported.add(rid)
         # final clean sync (a few passes allowed: backoff may leave some for the next)

@@ -204,14 +204,19 @@ class Server:
         return out
 
     def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
+        stop_child(self.p, self.log)
+
+
+def stop_child(p, log):
+    """SIGTERM a child we started, SIGKILL it after 10 s, and close its log."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    log.close()
 
 
 class FaultProxy:
@@ -231,14 +236,7 @@ class FaultProxy:
             return json.loads(r.read())
 
     def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
+        stop_child(self.p, self.log)
 
 
 def add_destination(v, server, batch=25, url=None, pin=None, extra_toml=None):
