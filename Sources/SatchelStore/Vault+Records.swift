@@ -15,10 +15,13 @@ extension Vault {
         let key = try requireKey()
         let sealed = try seal(draft, key: key)
         do {
-            return try db.write { db in
+            let saved = try db.write { db in
+                try appendPendingReads(db, key: key)
                 try writeDraft(db, draft, sealed: sealed, now: clock(), key: key)
                 return try header(db, draft.id)
             }
+            pendingReads.removeAll()
+            return saved
         } catch { throw error.asVaultError("saving the draft") }
     }
 
@@ -29,10 +32,13 @@ extension Vault {
     public func finalise(_ id: UUID, routes: RoutePlan) throws(VaultError) -> RecordHeader {
         let key = try requireKey()
         do {
-            return try db.write { db in
+            let saved = try db.write { db in
+                try appendPendingReads(db, key: key)
                 try finaliseRow(db, id, routes: routes, now: clock(), key: key)
                 return try header(db, id)
             }
+            pendingReads.removeAll()
+            return saved
         } catch { throw error.asVaultError("finalising the record") }
     }
 
@@ -43,12 +49,15 @@ extension Vault {
         let key = try requireKey()
         let sealed = try seal(draft, key: key)
         do {
-            return try db.write { db in
+            let saved = try db.write { db in
+                try appendPendingReads(db, key: key)
                 let now = clock()
                 try writeDraft(db, draft, sealed: sealed, now: now, key: key)
                 try finaliseRow(db, draft.id, routes: routes, now: now, key: key)
                 return try header(db, draft.id)
             }
+            pendingReads.removeAll()
+            return saved
         } catch { throw error.asVaultError("saving the record") }
     }
 
@@ -86,39 +95,60 @@ extension Vault {
     /// own, with `reason` (e.g. "consent check") as the entry's detail.
     public func read(_ ids: [UUID], purpose: ReadPurpose = .view, reason: String) throws(VaultError) -> [StoredRecord] {
         let key = try requireKey()
-        let rows: [(RecordHeader, Data, Int)]
+        let action: AuditAction = purpose == .view ? .view : .export
+        let rows: [SealedRow]
         do {
             rows = try db.write { db in
-                var out: [(RecordHeader, Data, Int)] = []
+                let rows = try sealedRows(db, ids)
                 for id in ids {
-                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [id.key]) else {
-                        throw VaultError(.notFound, "No record \(id.key) in this vault.")
-                    }
-                    try AuditLog.append(
-                        db, purpose == .view ? .view : .export, actor: workerID, record: id.key, detail: reason, at: clock(),
-                        anchorKey: key)
-                    out.append((try RecordHeader(row: row), row["body"], row["key_version"]))
+                    try AuditLog.append(db, action, actor: workerID, record: id.key, detail: reason, at: clock(), anchorKey: key)
                 }
-                return out
+                return rows
             }
         } catch { throw error.asVaultError("reading records") }
-        var opened: [StoredRecord] = []
-        for (h, sealed, kv) in rows {
-            let body = try Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: key)
-            opened.append(StoredRecord(header: h, body: body))
-        }
+        return try open(rows, key: key)
+    }
+
+    /// Opens records that inform the record about to be saved (the risk default, the
+    /// consent check). Their audit entries are written in the same transaction as the
+    /// next save, draft or `flushAudit()`, so a one-shot command costs one commit. The
+    /// caller must not show what it read before then (the guided form flushes first).
+    public func readForSave(_ ids: [UUID], reason: String) throws(VaultError) -> [StoredRecord] {
+        let key = try requireKey()
+        let rows: [SealedRow]
+        do {
+            rows = try db.read { db in try sealedRows(db, ids) }
+        } catch { throw error.asVaultError("reading records") }
+        let opened = try open(rows, key: key)
+        pendingReads += ids.map { PendingRead(recordID: $0.key, reason: reason, at: clock()) }
         return opened
     }
 
-    /// Record headers, newest first, optionally for one service user or state.
-    public func headers(subject: UUID? = nil, state: RecordState? = nil, kind: RecordKind? = nil) throws(VaultError) -> [RecordHeader] {
+    /// Writes the audit entries of `readForSave` calls not yet followed by a save.
+    public func flushAudit() throws(VaultError) {
+        guard !pendingReads.isEmpty else { return }
+        let key = try requireKey()
+        do {
+            try db.write { db in try appendPendingReads(db, key: key) }
+        } catch { throw error.asVaultError("writing the audit log") }
+        pendingReads.removeAll()
+    }
+
+    /// Record headers, newest first, optionally for one service user, state or kind,
+    /// and at most `limit` of them.
+    public func headers(
+        subject: UUID? = nil, state: RecordState? = nil, kind: RecordKind? = nil, excludingKind: RecordKind? = nil,
+        limit: Int? = nil
+    ) throws(VaultError) -> [RecordHeader] {
         _ = try requireKey()
         var sql = "SELECT * FROM record WHERE 1"
         var args: [any DatabaseValueConvertible] = []
         if let kind { sql += " AND kind = ?"; args.append(kind.rawValue) }
+        if let excludingKind { sql += " AND kind <> ?"; args.append(excludingKind.rawValue) }
         if let subject { sql += " AND subject_id = ?"; args.append(subject.key) }
         if let state { sql += " AND state = ?"; args.append(state.rawValue) }
         sql += " ORDER BY created_at DESC, id"
+        if let limit { sql += " LIMIT ?"; args.append(limit) }
         do {
             let rows = try db.read { try Row.fetchAll($0, sql: sql, arguments: StatementArguments(args)) }
             var out: [RecordHeader] = []
@@ -128,6 +158,34 @@ extension Vault {
     }
 
     // MARK: - Internals
+
+    typealias SealedRow = (header: RecordHeader, body: Data, keyVersion: Int)
+
+    private func sealedRows(_ db: Database, _ ids: [UUID]) throws -> [SealedRow] {
+        try ids.map { id in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [id.key]) else {
+                throw VaultError(.notFound, "No record \(id.key) in this vault.")
+            }
+            return (try RecordHeader(row: row), row["body"], row["key_version"])
+        }
+    }
+
+    private func open(_ rows: [SealedRow], key: SecretBytes) throws(VaultError) -> [StoredRecord] {
+        var opened: [StoredRecord] = []
+        for (h, sealed, kv) in rows {
+            let body = try Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: key)
+            opened.append(StoredRecord(header: h, body: body))
+        }
+        return opened
+    }
+
+    /// The deferred `readForSave` entries, in the order they were read. The caller
+    /// clears `pendingReads` once its transaction has committed.
+    private func appendPendingReads(_ db: Database, key: SecretBytes) throws {
+        for r in pendingReads {
+            try AuditLog.append(db, .view, actor: workerID, record: r.recordID, detail: r.reason, at: r.at, anchorKey: key)
+        }
+    }
 
     private func seal(_ d: RecordDraft, key: SecretBytes) throws(VaultError) -> [UInt8] {
         try Sealer.seal(d.body, associatedData: Self.bodyAD(id: d.id, kind: d.kind, keyVersion: keyVersion), key: key)

@@ -24,6 +24,8 @@ public final class Vault {
     let db: DatabaseQueue
     let clock: @Sendable () -> Date
     private var dataKey: SecretBytes?
+    /// Reads by `readForSave` whose audit entries wait for the next record write.
+    var pendingReads: [PendingRead] = []
 
     public var isLocked: Bool { dataKey == nil }
 
@@ -40,6 +42,12 @@ public final class Vault {
     }
 
     deinit { dataKey?.wipe() }
+
+    struct PendingRead {
+        let recordID: String
+        let reason: String
+        let at: Date
+    }
 
     // MARK: - Create
 

@@ -104,4 +104,47 @@ struct AuditLogTests {
         let details = try again.db.read { try String.fetchAll($0, sql: "SELECT detail FROM audit WHERE action = 'unlock-failed'") }
         #expect(details == ["attempt 1", "attempt 2", "attempt 3"])
     }
+
+    func auditRows(_ t: TemporaryVault) throws -> [String] {
+        try t.vault.db.read { db in
+            try Row.fetchAll(db, sql: "SELECT action, detail FROM audit ORDER BY seq").map { r in
+                let detail: String = r["detail"]
+                return detail.isEmpty ? r["action"] : "\(r["action"] as String):\(detail)"
+            }
+        }
+    }
+
+    @Test("reads for a save are audited in the save's own transaction, before its create")
+    func readsAuditedWithTheSave() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        let user = try t.addServiceUser()
+        let before = try auditRows(t)
+        let opened = try t.vault.readForSave([user], reason: "risk default")
+        #expect(opened.map(\.header.id) == [user])
+        #expect(try auditRows(t) == before)  // nothing written yet: no commit of its own
+        try t.vault.saveFinal(RecordDraft(kind: .contact, subjectID: user, body: Array("{}".utf8)), routes: .queueEverywhere)
+        #expect(try auditRows(t) == before + ["view:risk default", "create", "finalise"])
+        try t.vault.flushAudit()  // nothing left pending: no second entry
+        #expect(try auditRows(t).count == before.count + 3)
+        #expect(try t.vault.verifyAudit().isIntact)
+    }
+
+    @Test("a save that fails keeps its reads pending, and flushAudit writes them once")
+    func readsSurviveAFailedSave() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        let user = try t.addServiceUser()
+        let before = try auditRows(t)
+        _ = try t.vault.readForSave([user], reason: "consent check")
+        // About someone who is not in the vault: refused, the transaction rolls back.
+        #expect(throws: VaultError.self) {
+            try t.vault.saveFinal(RecordDraft(kind: .contact, subjectID: UUID(), body: Array("{}".utf8)), routes: .queueEverywhere)
+        }
+        #expect(try auditRows(t) == before)
+        try t.vault.flushAudit()
+        try t.vault.flushAudit()
+        #expect(try auditRows(t) == before + ["view:consent check"])
+        #expect(try t.vault.verifyAudit().isIntact)
+    }
 }

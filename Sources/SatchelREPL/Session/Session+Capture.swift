@@ -30,8 +30,23 @@ extension Session {
         try fill(spec, id: header.id, subject: header.subjectID, given: envelope.answers, draftOnly: false)
     }
 
+    /// The context's reads are audited in the save's own transaction (one commit per
+    /// one-shot record); a guided form flushes them before its first question, and a
+    /// command that saves nothing flushes them before it reports why.
     private func fill(_ spec: FormSpec, id: UUID, subject: UUID, given: FormAnswers, draftOnly: Bool) throws {
         let context = try context(for: spec.kind == .serviceUser ? nil : subject)
+        do {
+            try fill(spec, id: id, subject: subject, given: given, draftOnly: draftOnly, context: context)
+        } catch {
+            try vault.flushAudit()
+            throw error
+        }
+        try vault.flushAudit()
+    }
+
+    private func fill(
+        _ spec: FormSpec, id: UUID, subject: UUID, given: FormAnswers, draftOnly: Bool, context: FormContext
+    ) throws {
         func draft(_ answers: FormAnswers) throws -> RecordDraft {
             RecordDraft(
                 id: id, kind: spec.kind, subjectID: subject, formVersion: 1,
@@ -45,6 +60,7 @@ extension Session {
         let answers: FormAnswers
         let built: BuiltRecord
         if prompter.isInteractive {
+            try vault.flushAudit()
             let runner = FormRunner(spec: spec, context: context, prompter: prompter) { answers in
                 try self.vault.saveDraft(try draft(answers))
             }

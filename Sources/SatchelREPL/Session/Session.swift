@@ -118,28 +118,32 @@ final class Session {
 
     // MARK: - What is on record for a person
 
+    /// Its reads are audited with the save that follows (`Vault.readForSave`): the
+    /// caller flushes them before showing anything or when nothing is saved.
     func context(for subject: UUID?) throws -> FormContext {
         var c = FormContext(now: clock(), role: vault.role)
         guard let subject else { return c }
-        let finals = try vault.headers(subject: subject, state: .final).filter { $0.kind != .serviceUser }
-        if let latest = finals.first, let r = try vault.read([latest.id], reason: "risk default").first {
+        let latest = try vault.headers(subject: subject, state: .final, excludingKind: .serviceUser, limit: 1)
+        if let latest = latest.first, let r = try vault.readForSave([latest.id], reason: "risk default").first {
             c.lastRisk = PayloadJSON.decode(StatedRisk.self, from: r.body)?.currentRisk
         }
-        for h in finals where h.kind == .risk {
+        for h in try vault.headers(subject: subject, state: .final, kind: .risk) {
             guard c.lastRiskByDomain.count < RiskDomain.allCases.count else { break }
-            guard let r = try vault.read([h.id], reason: "risk change").first,
+            guard let r = try vault.readForSave([h.id], reason: "risk change").first,
                   let e = PayloadJSON.decode(RiskAssessmentEntry.self, from: r.body) else { continue }
             if c.lastRiskByDomain[e.domain] == nil { c.lastRiskByDomain[e.domain] = e.grade }
         }
-        c.consents = try consents(for: subject)
+        c.consents = try consents(for: subject, auditWithSave: true)
         return c
     }
 
     /// Every final consent decision on record for a person, oldest first (each read audited).
-    func consents(for subject: UUID) throws -> ConsentLedger {
+    func consents(for subject: UUID, auditWithSave: Bool = false) throws -> ConsentLedger {
         let ids = try vault.headers(subject: subject, state: .final, kind: .consent).map(\.id)
+        let records = auditWithSave
+            ? try vault.readForSave(ids, reason: "consent check") : try vault.read(ids, reason: "consent check")
         var entries: [ConsentLedger.Entry] = []
-        for r in try vault.read(ids, reason: "consent check") {
+        for r in records {
             guard let consent = PayloadJSON.decode(Consent.self, from: r.body) else { continue }
             entries.append(.init(consent: consent, recordedAt: VaultTime.date(r.header.finalisedAt ?? r.header.createdAt)))
         }
