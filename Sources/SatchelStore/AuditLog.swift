@@ -65,14 +65,13 @@ public enum AuditLog {
         _ db: Database, _ action: AuditAction, actor: String?, record: String? = nil, detail: String = "",
         at date: Date, anchorKey: SecretBytes?
     ) throws -> Entry {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prev: [UInt8] = last.map { [UInt8]($0["hash"] as Data) } ?? genesis
         let at = Timestamp.string(date)
         let h = hash(prev: prev, canonical: canonical(seq: seq, at: at, action: action.rawValue, actorID: actor, recordID: record, detail: detail))
-        try db.execute(
-            sql: "INSERT INTO audit (seq, at, action, actor_id, record_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            arguments: [seq, at, action.rawValue, actor, record, detail, Data(prev), Data(h)])
+        try db.cachedStatement(sql: "INSERT INTO audit (seq, at, action, actor_id, record_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [seq, at, action.rawValue, actor, record, detail, Data(prev), Data(h)])
         if let key = anchorKey {
             try anchor(db, seq: seq, hash: h, key: key)
         }
@@ -84,19 +83,18 @@ public enum AuditLog {
     }
 
     static func anchor(_ db: Database, seq: Int64, hash: [UInt8], key: SecretBytes) throws {
-        try db.execute(
-            sql: "UPDATE vault SET anchor_seq = ?, anchor_mac = ? WHERE singleton = 1",
-            arguments: [seq, Data(anchorMAC(seq: seq, hash: hash, key: key))])
+        try db.cachedStatement(sql: "UPDATE vault SET anchor_seq = ?, anchor_mac = ? WHERE singleton = 1")
+            .execute(arguments: [seq, Data(anchorMAC(seq: seq, hash: hash, key: key))])
     }
 
     /// Moves the anchor to the current head (at unlock, once the chain is known good).
     static func reanchor(_ db: Database, key: SecretBytes) throws {
-        guard let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") else { return }
+        guard let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) else { return }
         try anchor(db, seq: last["seq"], hash: [UInt8](last["hash"] as Data), key: key)
     }
 
     static func entries(_ db: Database) throws -> [Entry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq").map { r in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit ORDER BY seq")).map { r in
             Entry(
                 seq: r["seq"], at: r["at"], action: r["action"], actorID: r["actor_id"], recordID: r["record_id"],
                 detail: r["detail"], prevHash: [UInt8](r["prev_hash"] as Data), hash: [UInt8](r["hash"] as Data))
@@ -126,7 +124,7 @@ public enum AuditLog {
             prev = e.hash
             expectedSeq += 1
         }
-        if let key = anchorKey, let row = try Row.fetchOne(db, sql: "SELECT anchor_seq, anchor_mac FROM vault") {
+        if let key = anchorKey, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT anchor_seq, anchor_mac FROM vault")) {
             let anchorSeq: Int64 = row["anchor_seq"]
             if anchorSeq > 0 {
                 guard anchorSeq <= all.count else {
@@ -147,11 +145,11 @@ public enum AuditLog {
 extension AuditLog {
     /// True when there is no anchor yet, or the anchored entry still matches it.
     static func anchoredEntryIsIntact(_ db: Database, key: SecretBytes) throws -> Bool {
-        guard let row = try Row.fetchOne(db, sql: "SELECT anchor_seq, anchor_mac FROM vault"),
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT anchor_seq, anchor_mac FROM vault")),
               let seq: Int64 = row["anchor_seq"], seq > 0
         else { return true }
         guard let mac: Data = row["anchor_mac"],
-              let h = try Data.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [seq])
+              let h = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit WHERE seq = ?"), arguments: [seq])
         else { return false }
         return Sodium.constantTimeEqual([UInt8](mac), anchorMAC(seq: seq, hash: [UInt8](h), key: key))
     }

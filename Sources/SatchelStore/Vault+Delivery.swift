@@ -18,9 +18,8 @@ extension Vault {
         do {
             try db.write { db in
                 for id in ids {
-                    try db.execute(
-                        sql: "UPDATE outbox SET state = 'in-flight', attempts = attempts + 1 WHERE record_id = ? AND destination = ? AND state = 'pending'",
-                        arguments: [id.key, destination])
+                    try db.cachedStatement(sql: "UPDATE outbox SET state = 'in-flight', attempts = attempts + 1 WHERE record_id = ? AND destination = ? AND state = 'pending'")
+                        .execute(arguments: [id.key, destination])
                     guard db.changesCount == 1 else { throw VaultError(.refused, "Record \(id.key) is not pending for \(destination).") }
                 }
             }
@@ -37,22 +36,18 @@ extension Vault {
                 for (id, result) in results {
                     switch result {
                     case .delivered(let serverID, let version):
-                        try db.execute(
-                            sql: """
+                        try db.cachedStatement(sql: """
                                 UPDATE outbox SET state = 'delivered', server_id = ?, server_version = ?, delivered_at = ?, last_error = NULL
                                 WHERE record_id = ? AND destination = ? AND state = 'in-flight'
-                                """,
-                            arguments: [serverID, version, Timestamp.string(now), id.key, destination])
+                                """).execute(arguments: [serverID, version, Timestamp.string(now), id.key, destination])
                         try AuditLog.append(db, .deliver, actor: workerID, record: id.key, detail: destination, at: now, anchorKey: key)
                     case .rejected(let reason):
-                        try db.execute(
-                            sql: "UPDATE outbox SET state = 'rejected', last_error = ? WHERE record_id = ? AND destination = ? AND state = 'in-flight'",
-                            arguments: [try sealReason(reason, record: id, destination: destination), id.key, destination])
+                        try db.cachedStatement(sql: "UPDATE outbox SET state = 'rejected', last_error = ? WHERE record_id = ? AND destination = ? AND state = 'in-flight'")
+                            .execute(arguments: [try sealReason(reason, record: id, destination: destination), id.key, destination])
                         try AuditLog.append(db, .reject, actor: workerID, record: id.key, detail: destination, at: now, anchorKey: key)
                     case .retry(let reason):
-                        try db.execute(
-                            sql: "UPDATE outbox SET state = 'pending', last_error = ? WHERE record_id = ? AND destination = ? AND state = 'in-flight'",
-                            arguments: [try sealReason(reason, record: id, destination: destination), id.key, destination])
+                        try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending', last_error = ? WHERE record_id = ? AND destination = ? AND state = 'in-flight'")
+                            .execute(arguments: [try sealReason(reason, record: id, destination: destination), id.key, destination])
                     }
                     guard db.changesCount == 1 else { throw VaultError(.refused, "Record \(id.key) was not in flight for \(destination).") }
                 }
@@ -64,7 +59,7 @@ extension Vault {
     public func delivered(destination: String) throws(VaultError) -> Set<UUID> {
         do {
             return try db.read { db in
-                Set(try String.fetchAll(db, sql: "SELECT record_id FROM outbox WHERE destination = ? AND state = 'delivered'", arguments: [destination])
+                Set(try String.fetchAll(db.cachedStatement(sql: "SELECT record_id FROM outbox WHERE destination = ? AND state = 'delivered'"), arguments: [destination])
                     .compactMap(UUID.init(uuidString:)))
             }
         } catch { throw error.asVaultError("reading deliveries") }

@@ -16,7 +16,7 @@ extension Vault {
         sql += " ORDER BY held_at, record_id"
         do {
             return try db.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).compactMap { r in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).compactMap { r in
                     UUID(uuidString: r["record_id"]).map { HeldEntry(recordID: $0, destination: r["destination"], reason: r["reason"]) }
                 }
             }
@@ -32,13 +32,14 @@ extension Vault {
             try db.write { db in
                 switch route {
                 case .hold(let reason):
-                    try db.execute(sql: "UPDATE held SET reason = ? WHERE record_id = ? AND destination = ?", arguments: [reason, id.key, destination])
+                    try db.cachedStatement(sql: "UPDATE held SET reason = ? WHERE record_id = ? AND destination = ?")
+                        .execute(arguments: [reason, id.key, destination])
                 case .queue:
-                    try db.execute(sql: "DELETE FROM held WHERE record_id = ? AND destination = ?", arguments: [id.key, destination])
+                    try db.cachedStatement(sql: "DELETE FROM held WHERE record_id = ? AND destination = ?")
+                        .execute(arguments: [id.key, destination])
                     guard db.changesCount == 1 else { throw VaultError(.notFound, "Record \(id.key) is not held for \(destination).") }
-                    try db.execute(
-                        sql: "INSERT INTO outbox (record_id, destination, queued_at) VALUES (?, ?, ?)",
-                        arguments: [id.key, destination, Timestamp.string(now)])
+                    try db.cachedStatement(sql: "INSERT INTO outbox (record_id, destination, queued_at) VALUES (?, ?, ?)")
+                        .execute(arguments: [id.key, destination, Timestamp.string(now)])
                     try AuditLog.append(db, .queue, actor: workerID, record: id.key, detail: destination, at: now, anchorKey: key)
                 }
             }
@@ -52,9 +53,8 @@ extension Vault {
         _ = try requireKey()
         do {
             return try db.write { db in
-                try db.execute(
-                    sql: "UPDATE outbox SET state = 'pending', last_error = 'interrupted: sent again' WHERE destination = ? AND state = 'in-flight'",
-                    arguments: [destination])
+                try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending', last_error = 'interrupted: sent again' WHERE destination = ? AND state = 'in-flight'")
+                    .execute(arguments: [destination])
                 return db.changesCount
             }
         } catch { throw error.asVaultError("recovering interrupted deliveries") }
@@ -72,9 +72,8 @@ extension Vault {
         let sealed = try Sealer.sealSecret(value, associatedData: Self.secretAD(name, keyVersion: keyVersion), key: key)
         do {
             try db.write { db in
-                try db.execute(
-                    sql: "INSERT INTO secret (name, sealed, set_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET sealed = excluded.sealed, set_at = excluded.set_at",
-                    arguments: [name, Data(sealed), Timestamp.string(clock())])
+                try db.cachedStatement(sql: "INSERT INTO secret (name, sealed, set_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET sealed = excluded.sealed, set_at = excluded.set_at")
+                    .execute(arguments: [name, Data(sealed), Timestamp.string(clock())])
             }
         } catch { throw error.asVaultError("storing the secret") }
     }
@@ -83,7 +82,7 @@ extension Vault {
     public func secret(_ name: String) throws(VaultError) -> SecretBytes? {
         let key = try requireKey()
         let sealed: Data?
-        do { sealed = try db.read { try Data.fetchOne($0, sql: "SELECT sealed FROM secret WHERE name = ?", arguments: [name]) } } catch {
+        do { sealed = try db.read { try Data.fetchOne($0.cachedStatement(sql: "SELECT sealed FROM secret WHERE name = ?"), arguments: [name]) } } catch {
             throw error.asVaultError("reading the secret")
         }
         guard let sealed else { return nil }

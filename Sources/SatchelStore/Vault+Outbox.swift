@@ -35,35 +35,33 @@ extension Vault {
         let now = clock()
         do {
             try db.write { db in
-                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM destination WHERE name = ?", arguments: [name]) == 0 else {
+                guard try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM destination WHERE name = ?"), arguments: [name]) == 0 else {
                     throw VaultError(.refused, "Destination \(name) already exists.")
                 }
-                try db.execute(sql: "INSERT INTO destination (name, added_at) VALUES (?, ?)", arguments: [name, Timestamp.string(now)])
-                try db.execute(
-                    sql: "INSERT INTO held (record_id, destination, reason, held_at) SELECT id, ?, ?, ? FROM record WHERE state = 'final'",
-                    arguments: [name, Route.notYetChecked, Timestamp.string(now)])
+                try db.cachedStatement(sql: "INSERT INTO destination (name, added_at) VALUES (?, ?)")
+                    .execute(arguments: [name, Timestamp.string(now)])
+                try db.cachedStatement(sql: "INSERT INTO held (record_id, destination, reason, held_at) SELECT id, ?, ?, ? FROM record WHERE state = 'final'")
+                    .execute(arguments: [name, Route.notYetChecked, Timestamp.string(now)])
                 try AuditLog.append(db, .destinationAdded, actor: workerID, detail: name, at: now, anchorKey: key)
             }
         } catch { throw error.asVaultError("adding the destination") }
     }
 
     public func destinations() throws(VaultError) -> [String] {
-        do { return try db.read { try String.fetchAll($0, sql: "SELECT name FROM destination ORDER BY name") } } catch {
+        do { return try db.read { try String.fetchAll($0.cachedStatement(sql: "SELECT name FROM destination ORDER BY name")) } } catch {
             throw error.asVaultError("listing destinations")
         }
     }
 
     func route(_ db: Database, recordID: String, plan: RoutePlan, at date: Date) throws {
-        for name in try String.fetchAll(db, sql: "SELECT name FROM destination") {
+        for name in try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM destination")) {
             switch plan.route(for: name) {
             case .queue:
-                try db.execute(
-                    sql: "INSERT INTO outbox (record_id, destination, queued_at) VALUES (?, ?, ?)",
-                    arguments: [recordID, name, Timestamp.string(date)])
+                try db.cachedStatement(sql: "INSERT INTO outbox (record_id, destination, queued_at) VALUES (?, ?, ?)")
+                    .execute(arguments: [recordID, name, Timestamp.string(date)])
             case .hold(let reason):
-                try db.execute(
-                    sql: "INSERT INTO held (record_id, destination, reason, held_at) VALUES (?, ?, ?, ?)",
-                    arguments: [recordID, name, reason, Timestamp.string(date)])
+                try db.cachedStatement(sql: "INSERT INTO held (record_id, destination, reason, held_at) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [recordID, name, reason, Timestamp.string(date)])
             }
         }
     }
@@ -76,7 +74,7 @@ extension Vault {
         sql += " ORDER BY queued_at, record_id"
         do {
             return try db.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).compactMap { r in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).compactMap { r in
                     guard let id = UUID(uuidString: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
                     return OutboxEntry(
                         recordID: id, destination: r["destination"], state: st, attempts: r["attempts"],
@@ -119,7 +117,8 @@ extension Vault {
                 var args = StatementArguments([state.rawValue])
                 args += StatementArguments(arguments)
                 args += StatementArguments([id.key, destination])
-                try db.execute(sql: "UPDATE outbox SET state = ?, \(set) WHERE record_id = ? AND destination = ?", arguments: args)
+                try db.cachedStatement(sql: "UPDATE outbox SET state = ?, \(set) WHERE record_id = ? AND destination = ?")
+                    .execute(arguments: args)
                 guard db.changesCount == 1 else {
                     throw VaultError(.notFound, "Record \(id.key) is not queued for \(destination).")
                 }

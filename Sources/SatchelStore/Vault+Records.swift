@@ -66,7 +66,7 @@ extension Vault {
         let key = try requireKey()
         do {
             try db.write { db in
-                try db.execute(sql: "DELETE FROM record WHERE id = ? AND state = 'draft'", arguments: [id.key])
+                try db.cachedStatement(sql: "DELETE FROM record WHERE id = ? AND state = 'draft'").execute(arguments: [id.key])
                 guard db.changesCount == 1 else { throw VaultError(.notFound, "No draft \(id.key) in this vault.") }
                 try AuditLog.append(db, .discard, actor: workerID, record: id.key, at: clock(), anchorKey: key)
             }
@@ -80,7 +80,7 @@ extension Vault {
         let (h, sealed, kv): (RecordHeader, Data, Int)
         do {
             (h, sealed, kv) = try db.write { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [id.key]) else {
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else {
                     throw VaultError(.notFound, "No record \(id.key) in this vault.")
                 }
                 try AuditLog.append(db, purpose == .view ? .view : .export, actor: workerID, record: id.key, at: clock(), anchorKey: key)
@@ -150,7 +150,7 @@ extension Vault {
         sql += " ORDER BY created_at DESC, id"
         if let limit { sql += " LIMIT ?"; args.append(limit) }
         do {
-            let rows = try db.read { try Row.fetchAll($0, sql: sql, arguments: StatementArguments(args)) }
+            let rows = try db.read { try Row.fetchAll($0.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
             var out: [RecordHeader] = []
             for r in rows { out.append(try RecordHeader(row: r)) }
             return out
@@ -163,7 +163,7 @@ extension Vault {
 
     private func sealedRows(_ db: Database, _ ids: [UUID]) throws -> [SealedRow] {
         try ids.map { id in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [id.key]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else {
                 throw VaultError(.notFound, "No record \(id.key) in this vault.")
             }
             return (try RecordHeader(row: row), row["body"], row["key_version"])
@@ -193,7 +193,7 @@ extension Vault {
 
     private func writeDraft(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now date: Date, key: SecretBytes) throws {
         let now = Timestamp.string(date)
-        guard let existing = try Row.fetchOne(db, sql: "SELECT kind, state FROM record WHERE id = ?", arguments: [d.id.key]) else {
+        guard let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, state FROM record WHERE id = ?"), arguments: [d.id.key]) else {
             return try insert(db, d, sealed: sealed, now: now, key: key)
         }
         guard (existing["state"] as String) == RecordState.draft.rawValue else {
@@ -202,41 +202,37 @@ extension Vault {
         guard (existing["kind"] as String) == d.kind.rawValue else {
             throw VaultError(.refused, "Record \(d.id.key) is a \(existing["kind"] as String), not a \(d.kind.rawValue).")
         }
-        try db.execute(
-            sql: "UPDATE record SET body = ?, updated_at = ?, form_version = ? WHERE id = ?",
-            arguments: [Data(sealed), now, d.formVersion, d.id.key])
+        try db.cachedStatement(sql: "UPDATE record SET body = ?, updated_at = ?, form_version = ? WHERE id = ?")
+            .execute(arguments: [Data(sealed), now, d.formVersion, d.id.key])
     }
 
     private func finaliseRow(_ db: Database, _ id: UUID, routes: RoutePlan, now: Date, key: SecretBytes) throws {
-        guard let state = try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [id.key]) else {
+        guard let state = try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id.key]) else {
             throw VaultError(.notFound, "No record \(id.key) in this vault.")
         }
         guard state == RecordState.draft.rawValue else {
             throw VaultError(.refused, "Record \(id.key) is already final.")
         }
-        try db.execute(
-            sql: "UPDATE record SET state = 'final', finalised_at = ?, updated_at = ? WHERE id = ?",
-            arguments: [Timestamp.string(now), Timestamp.string(now), id.key])
+        try db.cachedStatement(sql: "UPDATE record SET state = 'final', finalised_at = ?, updated_at = ? WHERE id = ?")
+            .execute(arguments: [Timestamp.string(now), Timestamp.string(now), id.key])
         try route(db, recordID: id.key, plan: routes, at: now)
         try AuditLog.append(db, .finalise, actor: workerID, record: id.key, at: now, anchorKey: key)
     }
 
     private func insert(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now: String, key: SecretBytes) throws {
         if d.subjectID != d.id {
-            let subjectKind = try String.fetchOne(db, sql: "SELECT kind FROM record WHERE id = ?", arguments: [d.subjectID.key])
+            let subjectKind = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM record WHERE id = ?"), arguments: [d.subjectID.key])
             guard subjectKind == RecordKind.serviceUser.rawValue else {
                 throw VaultError(.notFound, "No service user \(d.subjectID.key) in this vault: record them first with `user add`.")
             }
         } else if d.kind != .serviceUser {
             throw VaultError(.invalidInput, "A \(d.kind.rawValue) record must be about a service user.")
         }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO record (id, kind, subject_id, author_id, author_role, created_at, updated_at, state,
                                     form_version, amends_id, key_version, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 d.id.key, d.kind.rawValue, d.subjectID.key, workerID, role.rawValue, now, now, RecordState.draft.rawValue,
                 d.formVersion, d.amendsID?.key, keyVersion, Data(sealed),
             ])
@@ -248,7 +244,7 @@ extension Vault {
     }
 
     func header(_ db: Database, _ id: UUID) throws -> RecordHeader {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [id.key]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else {
             throw VaultError(.notFound, "No record \(id.key) in this vault.")
         }
         return try RecordHeader(row: row)
