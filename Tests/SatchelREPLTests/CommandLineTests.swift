@@ -38,4 +38,39 @@ struct CommandLineTests {
         #expect(NearMiss.uniquePrefix("cont", among: CommandDispatcher.commandNames) == "contact")
         #expect(NearMiss.suggestion(for: "zzzzzz", among: CommandDispatcher.commandNames) == nil)
     }
+
+    @Test(
+        "the leaf parser's fast path gives the root parser's command, and the root's message on error",
+        arguments: [
+            #"contact add --user fp --kind phone --where phone --minutes 5 --summary "Bench call" --risk low"#,
+            "contact add --user fp --kind phone --minutes many",
+            "contact add --no-such-flag",
+            "contact add --help",
+            "consent add --user fp --scope share --with fixture --decision given --risk low",
+            "user add --name Testy --alias tt",
+            "risk add --user fp --domain self-harm --likelihood 3 --impact 4",
+            "top add --user fp --stage start",
+            "sync --dry-run --json",
+            "status --json",
+            "queue",
+            "history --user fp",
+            "drafts --resume",
+            "destination add",
+            "--version",
+        ])
+    func fastPathMatchesRoot(line: String) throws {
+        let words = try CommandLineSplitter.split(line)
+        let fast = Result { try CommandDispatcher.parse(words) }
+        let root = Result { try SatchelCommand.parseAsRoot(words) }
+        switch (fast, root) {
+        case (.success(let a), .success(let b)):
+            #expect(String(describing: type(of: a)) == String(describing: type(of: b)))
+            #expect(String(describing: a) == String(describing: b))
+        case (.failure(let a), .failure(let b)):
+            #expect(SatchelCommand.fullMessage(for: a) == SatchelCommand.fullMessage(for: b))
+            #expect(SatchelCommand.exitCode(for: a) == SatchelCommand.exitCode(for: b))
+        default:
+            Issue.record("fast path \(fast) but root \(root)")
+        }
+    }
 }
