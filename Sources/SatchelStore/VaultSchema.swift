@@ -14,6 +14,9 @@ enum VaultSchema {
         m.registerMigration("v2 held records and sealed secrets") { db in
             try db.execute(sql: v2)
         }
+        m.registerMigration("v3 tallies kept by triggers") { db in
+            try db.execute(sql: v3)
+        }
         return m
     }
 
@@ -170,5 +173,56 @@ enum VaultSchema {
             sealed  BLOB NOT NULL,
             set_at  TEXT NOT NULL
         ) WITHOUT ROWID;
+        """
+
+    /// Counts per (kind, state), (destination, state) and held destination, kept by
+    /// triggers in the same transaction as the change they count, so `status` reads a
+    /// few rows instead of scanning every record and outbox row (docs/performance.md, P2).
+    static let v3 = """
+        CREATE TABLE tally (
+            what  TEXT NOT NULL CHECK (what IN ('record', 'outbox', 'held')),
+            a     TEXT NOT NULL,           -- the record's kind, or the destination
+            b     TEXT NOT NULL,           -- the state ('' for held)
+            n     INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (what, a, b)
+        ) WITHOUT ROWID;
+
+        INSERT INTO tally (what, a, b, n) SELECT 'record', kind, state, count(*) FROM record GROUP BY kind, state;
+        INSERT INTO tally (what, a, b, n) SELECT 'outbox', destination, state, count(*) FROM outbox GROUP BY destination, state;
+        INSERT INTO tally (what, a, b, n) SELECT 'held', destination, '', count(*) FROM held GROUP BY destination;
+
+        CREATE TRIGGER tally_record_insert AFTER INSERT ON record BEGIN
+            INSERT INTO tally (what, a, b, n) VALUES ('record', NEW.kind, NEW.state, 1)
+                ON CONFLICT (what, a, b) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tally_record_state AFTER UPDATE OF state ON record WHEN OLD.state IS NOT NEW.state BEGIN
+            UPDATE tally SET n = n - 1 WHERE what = 'record' AND a = OLD.kind AND b = OLD.state;
+            INSERT INTO tally (what, a, b, n) VALUES ('record', NEW.kind, NEW.state, 1)
+                ON CONFLICT (what, a, b) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tally_record_delete AFTER DELETE ON record BEGIN
+            UPDATE tally SET n = n - 1 WHERE what = 'record' AND a = OLD.kind AND b = OLD.state;
+        END;
+
+        CREATE TRIGGER tally_outbox_insert AFTER INSERT ON outbox BEGIN
+            INSERT INTO tally (what, a, b, n) VALUES ('outbox', NEW.destination, NEW.state, 1)
+                ON CONFLICT (what, a, b) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tally_outbox_state AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state BEGIN
+            UPDATE tally SET n = n - 1 WHERE what = 'outbox' AND a = OLD.destination AND b = OLD.state;
+            INSERT INTO tally (what, a, b, n) VALUES ('outbox', NEW.destination, NEW.state, 1)
+                ON CONFLICT (what, a, b) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tally_outbox_delete AFTER DELETE ON outbox BEGIN
+            UPDATE tally SET n = n - 1 WHERE what = 'outbox' AND a = OLD.destination AND b = OLD.state;
+        END;
+
+        CREATE TRIGGER tally_held_insert AFTER INSERT ON held BEGIN
+            INSERT INTO tally (what, a, b, n) VALUES ('held', NEW.destination, '', 1)
+                ON CONFLICT (what, a, b) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tally_held_delete AFTER DELETE ON held BEGIN
+            UPDATE tally SET n = n - 1 WHERE what = 'held' AND a = OLD.destination;
+        END;
         """
 }

@@ -34,19 +34,18 @@ extension Vault {
                 for k in RecordKind.allCases {
                     records[k.rawValue] = Dictionary(uniqueKeysWithValues: RecordState.allCases.map { ($0.rawValue, 0) })
                 }
-                for r in try Row.fetchAll(db, sql: "SELECT kind, state, count(*) AS n FROM record GROUP BY kind, state") {
-                    records[r["kind"], default: [:]][r["state"]] = r["n"]
-                }
                 var outbox: [String: [String: Int]] = [:]
                 for d in try String.fetchAll(db, sql: "SELECT name FROM destination") {
                     outbox[d] = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0.rawValue, 0) })
+                    outbox[d]?["held"] = 0
                 }
-                for r in try Row.fetchAll(db, sql: "SELECT destination, state, count(*) AS n FROM outbox GROUP BY destination, state") {
-                    outbox[r["destination"], default: [:]][r["state"]] = r["n"]
-                }
-                for d in outbox.keys { outbox[d]?["held"] = 0 }
-                for r in try Row.fetchAll(db, sql: "SELECT destination, count(*) AS n FROM held GROUP BY destination") {
-                    outbox[r["destination"], default: [:]]["held"] = r["n"]
+                // The tallies the triggers keep (schema v3): a few rows, whatever the vault's size.
+                for r in try Row.fetchAll(db, sql: "SELECT what, a, b, n FROM tally") {
+                    switch r["what"] as String {
+                    case "record": records[r["a"], default: [:]][r["b"]] = r["n"]
+                    case "outbox": outbox[r["a"], default: [:]][r["b"]] = r["n"]
+                    default: outbox[r["a"], default: [:]]["held"] = r["n"]
+                    }
                 }
                 let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
                 let audit = VaultStatus.Audit(

@@ -171,4 +171,53 @@ struct OutboxTests {
         t.vault.lock()
         #expect(try t.vault.outbox().first?.lastError == "(sealed)")
     }
+
+    /// What `status` reports (the trigger-kept tallies) against a full count of the rows.
+    func checkTallies(_ t: TemporaryVault) throws {
+        let s = try t.vault.status()
+        let counted = try DatabaseQueue(path: t.databasePath).read { db in
+            (try Row.fetchAll(db, sql: "SELECT 'record', kind, state, count(*) FROM record GROUP BY kind, state")
+                + Row.fetchAll(db, sql: "SELECT 'outbox', destination, state, count(*) FROM outbox GROUP BY destination, state")
+                + Row.fetchAll(db, sql: "SELECT 'held', destination, 'held', count(*) FROM held GROUP BY destination"))
+                .map { r -> String in "\(r[0] as String) \(r[1] as String) \(r[2] as String) \(r[3] as Int)" }
+        }
+        var reported: [String] = []
+        for (kind, states) in s.records { for (state, n) in states where n > 0 { reported.append("record \(kind) \(state) \(n)") } }
+        for (d, states) in s.outbox {
+            for (state, n) in states where n > 0 { reported.append("\(state == "held" ? "held" : "outbox") \(d) \(state) \(n)") }
+        }
+        #expect(reported.sorted() == counted.sorted())
+    }
+
+    @Test("status counts from the tallies match a full count through drafts, discards, holds, releases and delivery")
+    func talliesMatchCounts() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try checkTallies(t)
+        let user = try t.addServiceUser()
+        try t.vault.addDestination("nhs-epr")
+        try t.vault.addDestination("police")
+        try checkTallies(t)
+        let kept = RecordDraft(kind: .contact, subjectID: user, body: Array("{}".utf8))
+        try t.vault.saveDraft(kept)
+        let dropped = RecordDraft(kind: .risk, subjectID: user, body: Array("{}".utf8))
+        try t.vault.saveDraft(dropped)
+        try checkTallies(t)
+        try t.vault.discardDraft(dropped.id)
+        try t.vault.finalise(kept.id, routes: RoutePlan(["police": .hold("no consent to share with police")], otherwise: .queue))
+        try checkTallies(t)
+        for _ in 0..<3 {
+            try t.vault.saveFinal(RecordDraft(kind: .consent, subjectID: user, body: Array("{}".utf8)), routes: .queueEverywhere)
+        }
+        try t.vault.decide(user, destination: "police", route: .queue)
+        try t.vault.decide(user, destination: "nhs-epr", route: .queue)
+        try checkTallies(t)
+        let pending = try t.vault.outbox(destination: "nhs-epr", state: .pending).map(\.recordID)
+        try t.vault.markInFlight(pending, destination: "nhs-epr")
+        try checkTallies(t)
+        try t.vault.settle([(pending[0], .delivered(serverID: "s1", version: nil)), (pending[1], .rejected(reason: "422 invalid")), (pending[2], .retry(reason: "503"))], destination: "nhs-epr")
+        try checkTallies(t)
+        #expect(try t.vault.status().outbox["nhs-epr"]?["delivered"] == 1)
+        #expect(try t.vault.status().outbox["police"]?["held"] == 1)
+    }
 }
