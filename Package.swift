@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -49,7 +50,12 @@ let package = Package(
                 "SatchelStore", "SatchelTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .testTarget(name: "SatchelSyncTests", dependencies: ["SatchelSync", "SatchelStore", "SatchelCore", "SatchelTestSupport"]),
+        .testTarget(
+            name: "SatchelSyncTests",
+            dependencies: [
+                "SatchelSync", "SatchelStore", "SatchelCore", "SatchelTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(
             name: "SatchelREPLTests",
             dependencies: ["SatchelREPL", "SatchelCore", "SatchelStore", "SatchelTestSupport"]),
