@@ -58,7 +58,7 @@ extension Vault {
     /// The records delivered to a destination (to know which people it already has).
     public func delivered(destination: String) throws(VaultError) -> Set<UUID> {
         do {
-            return try db.read { db in
+            return try db.vaultRead { db in
                 Set(try String.fetchAll(db.cachedStatement(sql: "SELECT record_id FROM outbox WHERE destination = ? AND state = 'delivered'"), arguments: [destination])
                     .compactMap(UUID.init(uuidString:)))
             }

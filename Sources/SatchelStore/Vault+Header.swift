@@ -20,7 +20,7 @@ extension Vault {
     static func readHeader(_ db: DatabaseQueue) throws(VaultError) -> Header {
         let row: Row?
         do {
-            row = try db.read { try Row.fetchOne($0, sql: "SELECT * FROM vault WHERE singleton = 1") }
+            row = try db.vaultRead { try Row.fetchOne($0, sql: "SELECT * FROM vault WHERE singleton = 1") }
         } catch { throw error.asVaultError("reading the vault header") }
         guard let row else {
             throw VaultError(.integrity, "The vault file has no header: it was not created by `satchel init`, or it is damaged.")

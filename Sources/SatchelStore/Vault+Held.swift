@@ -15,7 +15,7 @@ extension Vault {
         if let destination { sql += " WHERE destination = ?"; args.append(destination) }
         sql += " ORDER BY held_at, record_id"
         do {
-            return try db.read { db in
+            return try db.vaultRead { db in
                 try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).compactMap { r in
                     UUID(uuidString: r["record_id"]).map { HeldEntry(recordID: $0, destination: r["destination"], reason: r["reason"]) }
                 }
@@ -82,7 +82,7 @@ extension Vault {
     public func secret(_ name: String) throws(VaultError) -> SecretBytes? {
         let key = try requireKey()
         let sealed: Data?
-        do { sealed = try db.read { try Data.fetchOne($0.cachedStatement(sql: "SELECT sealed FROM secret WHERE name = ?"), arguments: [name]) } } catch {
+        do { sealed = try db.vaultRead { try Data.fetchOne($0.cachedStatement(sql: "SELECT sealed FROM secret WHERE name = ?"), arguments: [name]) } } catch {
             throw error.asVaultError("reading the secret")
         }
         guard let sealed else { return nil }

@@ -48,7 +48,7 @@ extension Vault {
     }
 
     public func destinations() throws(VaultError) -> [String] {
-        do { return try db.read { try String.fetchAll($0.cachedStatement(sql: "SELECT name FROM destination ORDER BY name")) } } catch {
+        do { return try db.vaultRead { try String.fetchAll($0.cachedStatement(sql: "SELECT name FROM destination ORDER BY name")) } } catch {
             throw error.asVaultError("listing destinations")
         }
     }
@@ -73,7 +73,7 @@ extension Vault {
         if let state { sql += " AND state = ?"; args.append(state.rawValue) }
         sql += " ORDER BY queued_at, record_id"
         do {
-            return try db.read { db in
+            return try db.vaultRead { db in
                 try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).compactMap { r in
                     guard let id = UUID(uuidString: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
                     return OutboxEntry(

@@ -117,7 +117,7 @@ extension Vault {
         let key = try requireKey()
         let rows: [SealedRow]
         do {
-            rows = try db.read { db in try sealedRows(db, ids) }
+            rows = try db.vaultRead { db in try sealedRows(db, ids) }
         } catch { throw error.asVaultError("reading records") }
         let opened = try open(rows, key: key)
         pendingReads += ids.map { PendingRead(recordID: $0.key, reason: reason, at: clock()) }
@@ -150,7 +150,7 @@ extension Vault {
         sql += " ORDER BY created_at DESC, id"
         if let limit { sql += " LIMIT ?"; args.append(limit) }
         do {
-            let rows = try db.read { try Row.fetchAll($0.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
+            let rows = try db.vaultRead { try Row.fetchAll($0.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
             var out: [RecordHeader] = []
             for r in rows { out.append(try RecordHeader(row: r)) }
             return out

@@ -131,7 +131,7 @@ public final class Vault {
         let dataKey = try unwrapDataKey(db: db, header: header, passphrase: passphrase, clock: clock)
         let profile: Data
         do {
-            profile = try db.read { try Data.fetchOne($0, sql: "SELECT profile FROM vault") } ?? Data()
+            profile = try db.vaultRead { try Data.fetchOne($0, sql: "SELECT profile FROM vault") } ?? Data()
         } catch { throw error.asVaultError("reading the vault header") }
         let name = try Sealer.open([UInt8](profile), associatedData: header.profileAD, key: dataKey)
         let vault = Vault(
@@ -162,7 +162,7 @@ public final class Vault {
         defer { kek.wipe() }
         let wrapped: Data
         do {
-            wrapped = try db.read { try Data.fetchOne($0, sql: "SELECT wrapped_key FROM vault") } ?? Data()
+            wrapped = try db.vaultRead { try Data.fetchOne($0, sql: "SELECT wrapped_key FROM vault") } ?? Data()
         } catch { throw error.asVaultError("reading the vault header") }
         do {
             return try Sealer.openSecret([UInt8](wrapped), associatedData: header.wrapAD, key: kek)

@@ -29,7 +29,7 @@ extension Vault {
     public func status() throws(VaultError) -> VaultStatus {
         _ = try requireKey()
         do {
-            return try db.read { db in
+            return try db.vaultRead { db in
                 var records: [String: [String: Int]] = [:]
                 for k in RecordKind.allCases {
                     records[k.rawValue] = Dictionary(uniqueKeysWithValues: RecordState.allCases.map { ($0.rawValue, 0) })
@@ -61,13 +61,13 @@ extension Vault {
     /// Walks the audit chain (and checks the sealed anchor over its head).
     public func verifyAudit() throws(VaultError) -> AuditLog.Verification {
         let key = try requireKey()
-        do { return try db.read { try AuditLog.verify($0, anchorKey: key) } } catch {
+        do { return try db.vaultRead { try AuditLog.verify($0, anchorKey: key) } } catch {
             throw error.asVaultError("verifying the audit log")
         }
     }
 
     /// The durability and secrecy settings as SQLite reports them on this connection.
     public func storageSettings() throws(VaultError) -> [String: String] {
-        do { return try db.read { try VaultDatabase.readBack($0) } } catch { throw error.asVaultError("reading settings") }
+        do { return try db.vaultRead { try VaultDatabase.readBack($0) } } catch { throw error.asVaultError("reading settings") }
     }
 }
