@@ -35,6 +35,16 @@ let package = Package(
             ]),
         .executableTarget(name: "satchel", dependencies: ["SatchelREPL"]),
 
+        // libFuzzer entry points (bench/reliability campaign 9, fuzz/README.md). A normal
+        // build makes each one a corpus replayer; `fuzz/run` rebuilds it with
+        // -sanitize=fuzzer,address -DFUZZING, where its main starts libFuzzer's driver.
+        .target(name: "FuzzSupport", path: "fuzz/Sources/FuzzSupport"),
+        .executableTarget(name: "FuzzLineParser", dependencies: ["FuzzSupport", "SatchelREPL"], path: "fuzz/Sources/FuzzLineParser"),
+        .executableTarget(name: "FuzzDateParser", dependencies: ["FuzzSupport", "SatchelCore"], path: "fuzz/Sources/FuzzDateParser"),
+        .executableTarget(
+            name: "FuzzFHIRResponse", dependencies: ["FuzzSupport", "SatchelSync"], path: "fuzz/Sources/FuzzFHIRResponse"),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", "SatchelSync"], path: "fuzz/Sources/FuzzConfig"),
+
         // Test doubles and helpers shared by the test targets (a temporary vault,
         // a child-process runner that can hand a passphrase over a file descriptor).
         .target(

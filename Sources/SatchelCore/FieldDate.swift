@@ -66,8 +66,11 @@ public enum FieldDate {
             }
         }
         guard cursor.atEnd else { throw unparseable(text, field: field) }
+        // With an offset, the moment can fall on a day of `calendar` that is no FieldDay
+        // (year 0 or 10000, a Julian 29 February): display would show 01/01/1970.
         guard let date = makeDate(day: day, hour: clock.hour, minute: clock.minute,
-                                  second: second, calendar: zoneCalendar) else {
+                                  second: second, calendar: zoneCalendar),
+              isFieldDay(date, calendar: calendar) else {
             throw FieldError.on(field, "\(FieldError.quote(text)) is not a real date and time.")
         }
         return date
@@ -95,6 +98,13 @@ public enum FieldDate {
         guard back.year == day.year, back.month == day.month, back.day == day.day,
               back.hour == hour, back.minute == minute else { return nil }
         return date
+    }
+
+    /// True when the day `date` falls on in `calendar` is a FieldDay (AD 1-9999, Gregorian).
+    static func isFieldDay(_ date: Date, calendar: Calendar) -> Bool {
+        let p = calendar.dateComponents([.era, .year, .month, .day], from: date)
+        guard p.era == 1, let year = p.year, let month = p.month, let day = p.day else { return false }
+        return FieldDay(year: year, month: month, day: day) != nil
     }
 
     /// Parses a time that must not be later than `now` (plus ``futureTolerance``).

@@ -56,12 +56,18 @@ public struct FieldDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
     }
 
     /// `23/11/2026`.
-    public var description: String { "\(Self.pad(day))/\(Self.pad(month))/\(year)" }
+    public var description: String { "\(Self.pad(day))/\(Self.pad(month))/\(Self.pad4(year))" }
 
     /// `2026-11-23`.
-    public var iso: String { "\(year)-\(Self.pad(month))-\(Self.pad(day))" }
+    public var iso: String { "\(Self.pad4(year))-\(Self.pad(month))-\(Self.pad(day))" }
 
     static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// Years always have four digits (`0999`): the parsers read no other width.
+    static func pad4(_ value: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
 
     // MARK: Parsing
 

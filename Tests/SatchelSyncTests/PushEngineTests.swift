@@ -67,6 +67,17 @@ struct PushEngineTests {
         #expect(s.clock.sleeps[1] >= 2)
     }
 
+    @Test("a Retry-After longer than five minutes, or not finite, ends the sync with the records queued", arguments: ["301", "99999999", String(repeating: "9", count: 400)])
+    func retryAfterTooLong(after: String) throws {
+        let s = try Setup()
+        s.server.faults = [.status(503, headers: ["Retry-After": after])]
+        let report = s.engine().run()
+        #expect(report.delivered == 0)
+        #expect(s.clock.sleeps.isEmpty)
+        #expect(report.why?.contains("asked us to wait longer than 5 minutes") == true)
+        #expect(try s.t.vault.outbox().allSatisfy { $0.state == .pending })
+    }
+
     @Test("backoff is capped exponential with full jitter")
     func backoffShape() {
         let b = Backoff(base: 1, cap: 60)

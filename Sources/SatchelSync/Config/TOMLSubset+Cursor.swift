@@ -6,6 +6,10 @@ extension TOMLSubset {
         let chars: [Unicode.Scalar]
         let line: Int
         var i = 0
+        /// How many lists are open: each one is a recursion, so a line of `[[[[…` is cut
+        /// off with an error long before it can overflow the stack.
+        var depth = 0
+        static let maxDepth = 32
 
         init(_ chars: [Unicode.Scalar], line: Int) {
             self.chars = chars
@@ -89,6 +93,9 @@ extension TOMLSubset {
 
         mutating func array() throws(TOMLError) -> TOMLValue {
             advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { throw fail("lists nest more than \(Self.maxDepth) deep") }
             var items: [TOMLValue] = []
             while true {
                 skipSpace()

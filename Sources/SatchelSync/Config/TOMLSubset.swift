@@ -33,9 +33,10 @@ public enum TOMLSubset {
     public static func parse(_ text: String) throws(TOMLError) -> Document {
         var doc: Document = [[]: [:]]
         var table: [String] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on the scalar: as Characters, "\r\n" is one grapheme and would not split.
+        for (index, raw) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let n = index + 1
-            var cursor = Cursor(Array(String(raw).unicodeScalars), line: n)
+            var cursor = Cursor(Array(raw), line: n)
             cursor.skipSpace()
             if cursor.atEnd || cursor.peek == "#" { continue }
             if cursor.peek == "[" {

@@ -51,6 +51,11 @@ extension PushEngine {
                 guard attempt + 1 < maxAttempts else {
                     throw SyncFailure.notFHIR("gave up for now after \(maxAttempts) attempts (\(reason ?? "no reply")); the records stay queued")
                 }
+                // A server may ask for any wait, even years or infinity (found by fuzzing):
+                // past the longest a shift-end sync should sit idle, stop and keep the records.
+                if let after = retryAfter, !(after <= Self.longestRetryAfter) {
+                    throw SyncFailure.notFHIR("\(destination.name) asked us to wait longer than \(Int(Self.longestRetryAfter / 60)) minutes before trying again; the records stay queued. Sync again later.")
+                }
                 clock.sleep(seconds: backoff.delay(attempt: attempt, retryAfter: retryAfter, random: random))
                 attempt += 1
                 queue.insert(retry, at: 0)
@@ -221,6 +226,9 @@ extension PushEngine {
     }
 
     /// Every resource type the mapping produces.
+    /// The longest `Retry-After` a sync waits out; a longer one ends the destination's sync.
+    static let longestRetryAfter: Double = 300
+
     public static let writtenTypes = ["Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse", "Consent", "Communication"]
 
     static func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }

@@ -45,10 +45,10 @@ public enum BundleResponseParser {
         guard fhirMediaTypes.contains(media) else { throw .notFHIR(contentType: contentType) }
     }
 
-    /// `"201 Created"` → 201; `"201"` → 201.
+    /// `"201 Created"` → 201; `"201"` → 201. Nil unless an HTTP status (100-599).
     static func statusCode(_ line: String) -> Int? {
         let digits = line.trimmingCharacters(in: .whitespaces).prefix(while: { $0.isNumber })
-        guard digits.count == 3, let code = Int(digits) else { return nil }
+        guard digits.count == 3, let code = Int(digits), (100...599).contains(code) else { return nil }
         return code
     }
 }

@@ -41,6 +41,9 @@ public func retryAfterSeconds(_ value: String, now: Date) -> Double? {
     if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
         return Double(text)
     }
+    // An HTTP-date is printable ASCII. Anything else never reaches DateFormatter, which on
+    // Linux traps on a combining mark ("Incorrect range CFRange", e.g. "M\u{33B}").
+    guard text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "GMT")
