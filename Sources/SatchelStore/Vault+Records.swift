@@ -76,19 +76,10 @@ extension Vault {
     /// Opens a record's body. Every read is audited (as a view, or an export when
     /// the body is about to leave the device).
     public func read(_ id: UUID, purpose: ReadPurpose = .view) throws(VaultError) -> StoredRecord {
-        let key = try requireKey()
-        let (h, sealed, kv): (RecordHeader, Data, Int)
-        do {
-            (h, sealed, kv) = try db.write { db in
-                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else {
-                    throw VaultError(.notFound, "No record \(id.key) in this vault.")
-                }
-                try AuditLog.append(db, purpose == .view ? .view : .export, actor: workerID, record: id.key, at: clock(), anchorKey: key)
-                return (try RecordHeader(row: row), row["body"], row["key_version"])
-            }
-        } catch { throw error.asVaultError("reading the record") }
-        let body = try Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: key)
-        return StoredRecord(header: h, body: body)
+        guard let record = try read([id], purpose: purpose, reason: "").first else {
+            throw VaultError(.notFound, "No record \(id.key) in this vault.")
+        }
+        return record
     }
 
     /// Opens several records in one transaction; each read is still audited on its
