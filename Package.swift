@@ -27,13 +27,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "SatchelSync", dependencies: ["SatchelCore", "SatchelStore", "CCurl"]),
+        // The use cases: what a worker can do, shared by both doors. The only module that
+        // combines the vault, the sharing policy and delivery (docs/architecture.md).
+        .target(name: "SatchelUseCases", dependencies: ["SatchelCore", "SatchelStore", "SatchelSync"]),
         .target(
             name: "SatchelREPL",
             dependencies: [
-                "SatchelCore", "SatchelStore", "SatchelSync", "CReadline",
+                "SatchelCore", "SatchelStore", "SatchelUseCases", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "satchel", dependencies: ["SatchelREPL"]),
+        .executableTarget(name: "satchel", dependencies: ["SatchelREPL", "SatchelUseCases"]),
 
         // libFuzzer entry points (bench/reliability campaign 9, fuzz/README.md). A normal
         // build makes each one a corpus replayer; `fuzz/run` rebuilds it with
@@ -68,10 +71,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "SatchelREPLTests",
-            dependencies: ["SatchelREPL", "SatchelCore", "SatchelStore", "SatchelTestSupport"]),
+            dependencies: ["SatchelREPL", "SatchelUseCases", "SatchelCore", "SatchelStore", "SatchelTestSupport"]),
         .testTarget(
             name: "SatchelCLITests",
-            dependencies: ["SatchelTestSupport", "SatchelREPL"]),
+            dependencies: ["SatchelTestSupport", "SatchelREPL", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,3 +31,9 @@ public struct BoundaryDiscussion: RecordPayload {
         self.currentRisk = currentRisk
     }
 }
+
+extension BoundaryDiscussion {
+    public static var form: FormSpec { .boundary }
+    public var statedRisk: RiskGrade? { currentRisk }
+    public var summaryLine: String { "boundary (\(authority.rawValue)): \(firstLine(boundary))" }
+}

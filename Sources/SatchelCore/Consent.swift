@@ -39,3 +39,9 @@ public struct Consent: RecordPayload {
         self.currentRisk = currentRisk
     }
 }
+
+extension Consent {
+    public static var form: FormSpec { .consent }
+    public var statedRisk: RiskGrade? { currentRisk }
+    public var summaryLine: String { "\(scope.rawValue) with \(with): \(decision.rawValue) (\(method.rawValue))" }
+}

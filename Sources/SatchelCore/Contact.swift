@@ -72,3 +72,9 @@ public struct Contact: RecordPayload {
         case kind, at, place = "where", minutes, present, summary, currentRisk
     }
 }
+
+extension Contact {
+    public static var form: FormSpec { .contact }
+    public var statedRisk: RiskGrade? { currentRisk }
+    public var summaryLine: String { "\(kind.rawValue), risk \(currentRisk.label): \(firstLine(summary))" }
+}

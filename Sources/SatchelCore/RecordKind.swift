@@ -1,4 +1,5 @@
-/// What a record is about. The raw value is what the vault stores in clear and what
+/// What a record is about — and where a record kind is declared: a case here and its
+/// payload type in `payloadType` (docs/architecture.md, "Adding a record kind"). The raw value is what the vault stores in clear and what
 /// the user types; it never changes once records exist.
 public enum RecordKind: String, CaseIterable, Codable, Sendable {
     case serviceUser = "service-user"
@@ -7,4 +8,22 @@ public enum RecordKind: String, CaseIterable, Codable, Sendable {
     case top
     case consent
     case boundary
+}
+
+extension RecordKind {
+    /// The payload each kind seals. Adding a case here makes the compiler name every
+    /// switch over `RecordKind` that must learn it.
+    public var payloadType: any RecordPayload.Type {
+        switch self {
+        case .serviceUser: ServiceUser.self
+        case .contact: Contact.self
+        case .risk: RiskAssessmentEntry.self
+        case .top: TOPForm.self
+        case .consent: Consent.self
+        case .boundary: BoundaryDiscussion.self
+        }
+    }
+
+    /// The guided form that captures this kind.
+    public var form: FormSpec { payloadType.form }
 }

@@ -87,3 +87,9 @@ public struct RiskAssessmentEntry: RecordPayload {
         try c.encode(authority, forKey: .authority)
     }
 }
+
+extension RiskAssessmentEntry {
+    public static var form: FormSpec { .risk }
+    public var statedRisk: RiskGrade? { currentRisk }
+    public var summaryLine: String { "\(domain.rawValue) risk \(grade.label) (\(authority.rawValue)): \(firstLine(risk))" }
+}

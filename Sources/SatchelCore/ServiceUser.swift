@@ -68,3 +68,9 @@ public struct ServiceUser: Codable, Equatable, Sendable {
             .joined()
     }
 }
+
+extension ServiceUser: RecordPayload {
+    public static var form: FormSpec { .serviceUser }
+    public var statedRisk: RiskGrade? { nil }
+    public var summaryLine: String { "service user" }
+}

@@ -76,3 +76,10 @@ public struct TOPForm: RecordPayload {
             currentRisk: currentRisk, now: now, calendar: calendar)
     }
 }
+
+extension TOPForm {
+    public static var form: FormSpec { .top }
+    public static var formVersion: Int { currentFormVersion }
+    public var statedRisk: RiskGrade? { currentRisk }
+    public var summaryLine: String { "TOP \(stage.rawValue), interview \(interviewDate)" }
+}

@@ -1,4 +1,6 @@
+import ArgumentParser
 import SatchelStore
+import SatchelUseCases
 
 /// Satchel's exit statuses, documented in docs/commands.md. Scripts may rely on them.
 public enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -38,5 +40,42 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .integrity: self = .integrity
         case .notFound, .refused: self = .refused
         }
+    }
+}
+
+extension UseCaseError.Code {
+    var exitStatus: ExitStatus {
+        switch self {
+        case .badInput: .badInput
+        case .config: .config
+        case .refused: .refused
+        case .incomplete: .incomplete
+        case .security: .security
+        }
+    }
+}
+
+extension ExitStatus {
+    /// The one mapping from an error to what the person is told and the status it
+    /// ends with, used by the shell (`SatchelCommand.execute`) and each REPL line
+    /// (`CommandDispatcher`) alike. Errors go to standard error; help and `--version`
+    /// (ArgumentParser's clean exits) go to `say`.
+    static func report(_ error: any Error, say: (String) -> Void) -> ExitStatus {
+        let (status, message): (ExitStatus, String)
+        switch error {
+        case let e as VaultError: (status, message) = (ExitStatus(e.code), e.message)
+        case let e as UseCaseError: (status, message) = (e.code.exitStatus, e.message)
+        case let e as CommandFailure: (status, message) = (e.status, e.message)
+        default:
+            let code = SatchelCommand.exitCode(for: error)
+            let text = SatchelCommand.fullMessage(for: error)
+            if code == .success {
+                if !text.isEmpty { say(text) }
+                return .success
+            }
+            (status, message) = (code == .validationFailure ? .usage : ExitStatus(rawValue: code.rawValue) ?? .failure, text)
+        }
+        if !message.isEmpty { Console.error(message) }
+        return status
     }
 }

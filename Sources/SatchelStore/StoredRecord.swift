@@ -9,27 +9,37 @@ public struct RecordHeader: Sendable, Equatable {
     public let subjectID: UUID
     public let authorID: String
     public let authorRole: Role
-    public let createdAt: String
-    public let updatedAt: String
+    public let createdAt: Date
+    public let updatedAt: Date
     public let state: RecordState
-    public let finalisedAt: String?
+    public let finalisedAt: Date?
     public let formVersion: Int
     public let amendsID: UUID?
+
+    /// When it became final; a draft's creation time until then.
+    public var finalisedOrCreatedAt: Date { finalisedAt ?? createdAt }
 
     init(row: Row) throws(VaultError) {
         guard let id = UUID(uuidString: row["id"]), let kind = RecordKind(rawValue: row["kind"]),
               let subject = UUID(uuidString: row["subject_id"]), let role = Role(rawValue: row["author_role"]),
-              let state = RecordState(rawValue: row["state"])
+              let state = RecordState(rawValue: row["state"]),
+              let created = Timestamp.date(row["created_at"]), let updated = Timestamp.date(row["updated_at"])
         else { throw VaultError(.integrity, "A record row has a damaged header.") }
         self.id = id
         self.kind = kind
         self.subjectID = subject
         self.authorID = row["author_id"]
         self.authorRole = role
-        self.createdAt = row["created_at"]
-        self.updatedAt = row["updated_at"]
+        self.createdAt = created
+        self.updatedAt = updated
         self.state = state
-        self.finalisedAt = row["finalised_at"]
+        let finalised: String? = row["finalised_at"]
+        if let finalised {
+            guard let at = Timestamp.date(finalised) else { throw VaultError(.integrity, "A record row has a damaged header.") }
+            self.finalisedAt = at
+        } else {
+            self.finalisedAt = nil
+        }
         self.formVersion = row["form_version"]
         self.amendsID = (row["amends_id"] as String?).flatMap(UUID.init(uuidString:))
     }

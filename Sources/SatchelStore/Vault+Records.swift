@@ -9,19 +9,18 @@ extension Vault {
     }
 
     /// Saves a draft, sealed: the first save creates it, later saves replace its body.
-    /// A guided form calls this after every answered field.
+    /// A guided form calls this after every answered field. `reads` are the audit
+    /// entries of what was opened to fill it (`readForSave`), written in this transaction.
     @discardableResult
-    public func saveDraft(_ draft: RecordDraft) throws(VaultError) -> RecordHeader {
+    public func saveDraft(_ draft: RecordDraft, reads: [ReadNote] = []) throws(VaultError) -> RecordHeader {
         let key = try requireKey()
         let sealed = try seal(draft, key: key)
         do {
-            let saved = try db.write { db in
-                try appendPendingReads(db, key: key)
+            return try db.write { db in
+                try appendReads(db, reads, key: key)
                 try writeDraft(db, draft, sealed: sealed, now: clock(), key: key)
                 return try header(db, draft.id)
             }
-            pendingReads.removeAll()
-            return saved
         } catch { throw error.asVaultError("saving the draft") }
     }
 
@@ -29,35 +28,31 @@ extension Vault {
     /// destination it is queued (an outbox row) or held with the plan's reason, and the
     /// audit log says so.
     @discardableResult
-    public func finalise(_ id: UUID, routes: RoutePlan) throws(VaultError) -> RecordHeader {
+    public func finalise(_ id: UUID, routes: RoutePlan, reads: [ReadNote] = []) throws(VaultError) -> RecordHeader {
         let key = try requireKey()
         do {
-            let saved = try db.write { db in
-                try appendPendingReads(db, key: key)
+            return try db.write { db in
+                try appendReads(db, reads, key: key)
                 try finaliseRow(db, id, routes: routes, now: clock(), key: key)
                 return try header(db, id)
             }
-            pendingReads.removeAll()
-            return saved
         } catch { throw error.asVaultError("finalising the record") }
     }
 
     /// Saves and finalises in one transaction (a one-shot command from the shell):
     /// either the final record, its outbox rows and its audit entries all exist, or none do.
     @discardableResult
-    public func saveFinal(_ draft: RecordDraft, routes: RoutePlan) throws(VaultError) -> RecordHeader {
+    public func saveFinal(_ draft: RecordDraft, routes: RoutePlan, reads: [ReadNote] = []) throws(VaultError) -> RecordHeader {
         let key = try requireKey()
         let sealed = try seal(draft, key: key)
         do {
-            let saved = try db.write { db in
-                try appendPendingReads(db, key: key)
+            return try db.write { db in
+                try appendReads(db, reads, key: key)
                 let now = clock()
                 try writeDraft(db, draft, sealed: sealed, now: now, key: key)
                 try finaliseRow(db, draft.id, routes: routes, now: now, key: key)
                 return try header(db, draft.id)
             }
-            pendingReads.removeAll()
-            return saved
         } catch { throw error.asVaultError("saving the record") }
     }
 
@@ -101,28 +96,28 @@ extension Vault {
     }
 
     /// Opens records that inform the record about to be saved (the risk default, the
-    /// consent check). Their audit entries are written in the same transaction as the
-    /// next save, draft or `flushAudit()`, so a one-shot command costs one commit. The
-    /// caller must not show what it read before then (the guided form flushes first).
-    public func readForSave(_ ids: [UUID], reason: String) throws(VaultError) -> [StoredRecord] {
+    /// consent check) without auditing them yet: their audit entries come back as
+    /// notes, to be handed to the save that follows (`saveFinal(_:routes:reads:)`) or
+    /// to `audit(_:)`, so a one-shot command costs one commit. Nothing opened here may
+    /// be shown before its notes are written.
+    public func readForSave(_ ids: [UUID], reason: String) throws(VaultError) -> (records: [StoredRecord], reads: [ReadNote]) {
         let key = try requireKey()
         let rows: [SealedRow]
         do {
             rows = try db.vaultRead { db in try sealedRows(db, ids) }
         } catch { throw error.asVaultError("reading records") }
         let opened = try open(rows, key: key)
-        pendingReads += ids.map { PendingRead(recordID: $0.key, reason: reason, at: clock()) }
-        return opened
+        let at = clock()
+        return (opened, ids.map { ReadNote(recordID: $0, reason: reason, at: at) })
     }
 
-    /// Writes the audit entries of `readForSave` calls not yet followed by a save.
-    public func flushAudit() throws(VaultError) {
-        guard !pendingReads.isEmpty else { return }
+    /// Writes the audit entries of reads whose save did not happen.
+    public func audit(_ reads: [ReadNote]) throws(VaultError) {
+        guard !reads.isEmpty else { return }
         let key = try requireKey()
         do {
-            try db.write { db in try appendPendingReads(db, key: key) }
+            try db.write { db in try appendReads(db, reads, key: key) }
         } catch { throw error.asVaultError("writing the audit log") }
-        pendingReads.removeAll()
     }
 
     /// Record headers, newest first, optionally for one service user, state or kind,
@@ -170,11 +165,9 @@ extension Vault {
         return opened
     }
 
-    /// The deferred `readForSave` entries, in the order they were read. The caller
-    /// clears `pendingReads` once its transaction has committed.
-    private func appendPendingReads(_ db: Database, key: SecretBytes) throws {
-        for r in pendingReads {
-            try AuditLog.append(db, .view, actor: workerID, record: r.recordID, detail: r.reason, at: r.at, anchorKey: key)
+    private func appendReads(_ db: Database, _ reads: [ReadNote], key: SecretBytes) throws {
+        for r in reads {
+            try AuditLog.append(db, .view, actor: workerID, record: r.recordID.key, detail: r.reason, at: r.at, anchorKey: key)
         }
     }
 
@@ -240,4 +233,11 @@ extension Vault {
         }
         return try RecordHeader(row: row)
     }
+}
+
+/// A read made for a save (`Vault.readForSave`) whose audit entry is still to be written.
+public struct ReadNote: Sendable, Equatable {
+    let recordID: UUID
+    let reason: String
+    let at: Date
 }

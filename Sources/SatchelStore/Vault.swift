@@ -24,8 +24,6 @@ public final class Vault {
     let db: DatabaseQueue
     let clock: @Sendable () -> Date
     private var dataKey: SecretBytes?
-    /// Reads by `readForSave` whose audit entries wait for the next record write.
-    var pendingReads: [PendingRead] = []
 
     public var isLocked: Bool { dataKey == nil }
 
@@ -43,12 +41,6 @@ public final class Vault {
 
     deinit { dataKey?.wipe() }
 
-    struct PendingRead {
-        let recordID: String
-        let reason: String
-        let at: Date
-    }
-
     // MARK: - Create
 
     /// Creates a new vault. Refuses to touch an existing one.
@@ -59,9 +51,7 @@ public final class Vault {
         let name = workerName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw VaultError(.invalidInput, "--name: the worker's name is required.") }
         try checkPassphrase(passphrase)
-        guard !location.exists else {
-            throw VaultError(.vaultExists, "A vault already exists in \(location.directory.path). Satchel will not overwrite it.")
-        }
+        try location.requireNoVault()
         try makePrivateDirectory(location.directory)
 
         let workerID = UUID().uuidString.lowercased()
@@ -123,9 +113,7 @@ public final class Vault {
     public static func unlock(
         at location: VaultLocation, passphrase: SecretBytes, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(VaultError) -> Vault {
-        guard location.exists else {
-            throw VaultError(.noVault, "No vault in \(location.directory.path). Create one with `satchel init`.")
-        }
+        try location.requireVault()
         let db = try VaultDatabase.open(location.database)
         let header = try readHeader(db)
         let dataKey = try unwrapDataKey(db: db, header: header, passphrase: passphrase, clock: clock)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SatchelCore
 
 /// Opens the vault's SQLite file with the settings durability and secrecy depend
 /// on, reads each one back, and refuses to go on if SQLite did not take it.
@@ -47,6 +48,7 @@ enum VaultDatabase {
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             try VaultSchema.migrator.migrate(queue)
+            try VaultSchema.learnRecordKinds(queue)
             return queue
         } catch let e as VaultError {
             throw e
@@ -66,9 +68,15 @@ enum VaultDatabase {
 }
 
 /// Timestamps in the vault: ISO 8601, UTC, milliseconds — sortable as text.
+/// The vault's timestamps: ISO 8601 in UTC with milliseconds, written and read here only.
 enum Timestamp {
     static func string(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+
+    /// nil for text that is not a vault timestamp (the caller treats the row as damaged).
+    static func date(_ text: String) -> Date? {
+        try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
     }
 }
 

@@ -22,4 +22,14 @@ public struct VaultLocation: Sendable, Equatable {
     public var database: URL { directory.appendingPathComponent("vault.sqlite") }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: database.path) }
+
+    /// Throws unless a vault is here (before a passphrase is asked for nothing).
+    public func requireVault() throws(VaultError) {
+        guard exists else { throw VaultError(.noVault, "No vault in \(directory.path). Create one with `satchel init`.") }
+    }
+
+    /// Throws if a vault is already here: Satchel never overwrites one.
+    public func requireNoVault() throws(VaultError) {
+        guard !exists else { throw VaultError(.vaultExists, "A vault already exists in \(directory.path). Satchel will not overwrite it.") }
+    }
 }

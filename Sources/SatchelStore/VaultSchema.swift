@@ -1,4 +1,5 @@
 import GRDB
+import SatchelCore
 
 /// The vault's tables, as versioned migrations from the very first one. A migration
 /// once shipped never changes; new needs get a new migration.
@@ -18,6 +19,18 @@ enum VaultSchema {
             try db.execute(sql: v3)
         }
         return m
+    }
+
+    /// The kinds a record may have are `RecordKind`'s cases: a kind added to the code
+    /// is added to `record_kind` when a vault is opened (checked by a read; written
+    /// only when one is missing), so a new kind needs no migration of its own.
+    static func learnRecordKinds(_ queue: DatabaseQueue) throws {
+        let known = Set(try queue.vaultRead { try String.fetchAll($0, sql: "SELECT name FROM record_kind") })
+        let missing = RecordKind.allCases.map(\.rawValue).filter { !known.contains($0) }
+        guard !missing.isEmpty else { return }
+        try queue.write { db in
+            for name in missing { try db.execute(sql: "INSERT INTO record_kind (name) VALUES (?)", arguments: [name]) }
+        }
     }
 
     static let v1 = """

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SatchelCore
 import SatchelTestSupport
+import SatchelUseCases
 import Testing
 @testable import SatchelREPL
 @testable import SatchelStore
@@ -13,11 +14,11 @@ struct ReplTests {
     func repl(_ lines: [String], role: Role = .clinician, bail: Bool = false) throws -> (SatchelREPL.ExitStatus, ScriptedPrompter, TemporaryVault) {
         let t = try TemporaryVault(role: role)
         let setup = ScriptedPrompter([], interactive: false)
-        let session = Session(vault: t.vault, prompter: setup)
-        try session.capture(.serviceUser, given: FormAnswers(values: ["name": "Testy McTestface", "alias": "testy"]), userReference: nil, draftOnly: false)
+        let door = Door(session: Session(vault: t.vault), prompter: setup)
+        try door.capture(.serviceUser, given: FormAnswers(values: ["name": "Testy McTestface", "alias": "testy"]), userReference: nil, draftOnly: false)
         let input = ScriptedPrompter(lines.map { .answer($0) }, interactive: false)
-        let replSession = Session(vault: t.vault, prompter: input)
-        return (Repl(session: replSession, input: input, bail: bail).run(), input, t)
+        let replDoor = Door(session: Session(vault: t.vault), prompter: input)
+        return (Repl(door: replDoor, input: input, bail: bail).run(), input, t)
     }
 
     @Test("help and help <command> show the same text as --help")

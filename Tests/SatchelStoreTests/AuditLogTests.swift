@@ -121,29 +121,29 @@ struct AuditLogTests {
         let user = try t.addServiceUser()
         let before = try auditRows(t)
         let opened = try t.vault.readForSave([user], reason: "risk default")
-        #expect(opened.map(\.header.id) == [user])
+        #expect(opened.records.map(\.header.id) == [user])
         #expect(try auditRows(t) == before)  // nothing written yet: no commit of its own
-        try t.vault.saveFinal(RecordDraft(kind: .contact, subjectID: user, body: Array("{}".utf8)), routes: .queueEverywhere)
+        try t.vault.saveFinal(RecordDraft(kind: .contact, subjectID: user, body: Array("{}".utf8)), routes: .queueEverywhere, reads: opened.reads)
         #expect(try auditRows(t) == before + ["view:risk default", "create", "finalise"])
-        try t.vault.flushAudit()  // nothing left pending: no second entry
+        try t.vault.audit([])  // nothing is held inside the vault: no second entry
         #expect(try auditRows(t).count == before.count + 3)
         #expect(try t.vault.verifyAudit().isIntact)
     }
 
-    @Test("a save that fails keeps its reads pending, and flushAudit writes them once")
+    @Test("a save that fails leaves its read notes with the caller, and audit(_:) writes them once")
     func readsSurviveAFailedSave() throws {
         let t = try TemporaryVault()
         defer { t.remove() }
         let user = try t.addServiceUser()
         let before = try auditRows(t)
-        _ = try t.vault.readForSave([user], reason: "consent check")
+        let opened = try t.vault.readForSave([user], reason: "consent check")
         // About someone who is not in the vault: refused, the transaction rolls back.
         #expect(throws: VaultError.self) {
-            try t.vault.saveFinal(RecordDraft(kind: .contact, subjectID: UUID(), body: Array("{}".utf8)), routes: .queueEverywhere)
+            try t.vault.saveFinal(RecordDraft(kind: .contact, subjectID: UUID(), body: Array("{}".utf8)), routes: .queueEverywhere, reads: opened.reads)
         }
         #expect(try auditRows(t) == before)
-        try t.vault.flushAudit()
-        try t.vault.flushAudit()
+        try t.vault.audit(opened.reads)
+        try t.vault.audit([])
         #expect(try auditRows(t) == before + ["view:consent check"])
         #expect(try t.vault.verifyAudit().isIntact)
     }

@@ -400,7 +400,7 @@ final class ModelRun {
 
     struct EngineRun {
         var sent: [SentRequest]
-        var report: DestinationReport
+        var report: DeliverySummary
         var died: Bool
         var auditLengthAtDeath: Int?
     }

@@ -15,12 +15,12 @@ struct AuditCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        func run(in session: Session) throws {
-            let result = try session.vault.verifyAudit()
+        func run(in door: Door) throws {
+            let result = try door.session.verifyAudit()
             if let broken = result.firstBreak {
                 throw CommandFailure(status: .integrity, message: "Audit log broken: \(broken). Keep this vault as it is and tell your team lead.")
             }
-            session.say("Audit log intact: \(result.length) entries, head \(result.head).")
+            door.say("Audit log intact: \(result.length) entries, head \(result.head).")
         }
     }
 }

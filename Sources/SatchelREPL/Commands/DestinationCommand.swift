@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import SatchelCore
-import SatchelStore
-import SatchelSync
+import SatchelUseCases
 
 /// `destination …`: the agencies' central systems.
 struct DestinationCommand: ParsableCommand {
@@ -29,33 +28,13 @@ struct DestinationCommand: ParsableCommand {
         @Option(name: .customLong("batch-size"), help: ArgumentHelp("Records per bundle, 1-500 (default 25).", valueName: "n")) var batchSize: Int?
         @Flag(name: .customLong("allow-loopback-http"), help: "Allow plain http to a loopback address (tests only).") var allowLoopbackHTTP = false
 
-        func run(in session: Session) throws {
-            let path = try session.configPath.orThrow()
-            var text = (try? String(contentsOf: path, encoding: .utf8)) ?? ""
-            var lines = ["", "[destination.\(name)]", "url = \(TOMLSubset.quote(url))"]
-            lines.append("kinds = [\((kind.isEmpty ? RecordKind.allCases.map(\.rawValue) : kind).map(TOMLSubset.quote).joined(separator: ", "))]")
-            if !agency.isEmpty { lines.append("agency = [\(agency.map(TOMLSubset.quote).joined(separator: ", "))]") }
-            lines.append("auth = \(TOMLSubset.quote(auth))")
-            if let tokenURL { lines.append("token-url = \(TOMLSubset.quote(tokenURL))") }
-            if let clientID { lines.append("client-id = \(TOMLSubset.quote(clientID))") }
-            if let caFile { lines.append("ca-file = \(TOMLSubset.quote(caFile))") }
-            if !pins.isEmpty { lines.append("pinned-keys = [\(pins.map(TOMLSubset.quote).joined(separator: ", "))]") }
-            if let batchSize { lines.append("batch-size = \(batchSize)") }
-            if allowLoopbackHTTP { lines.append("allow-loopback-http = true") }
-            text += lines.joined(separator: "\n") + "\n"
-            // Check the whole file as it would be, before writing anything.
-            let config: SatchelConfig
-            do { config = try SatchelConfig.parse(text) } catch { throw CommandFailure(status: .config, message: error.message) }
-            guard config.destinations.filter({ $0.name == name }).count == 1 else {
-                throw CommandFailure(status: .config, message: "destination \(name) already exists in \(path.path); edit it there.")
-            }
-            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: path, options: .atomic)
-            session.forgetConfig()
-            session.registerDestinations()
-            try session.reevaluateHeld()
-            session.say("Added destination \(name) to \(path.path).")
-            if auth != "none" { session.say("Now seal its \(auth == "bearer" ? "token" : "client secret") in the vault: destination secret \(name)") }
+        func run(in door: Door) throws {
+            var d = Session.NewDestination(name: name, url: url)
+            (d.kinds, d.agencies, d.auth, d.tokenURL, d.clientID) = (kind, agency, auth, tokenURL, clientID)
+            (d.caFile, d.pins, d.batchSize, d.allowLoopbackHTTP) = (caFile, pins, batchSize, allowLoopbackHTTP)
+            let path = try door.session.addDestination(d)
+            door.say("Added destination \(name) to \(path.path).")
+            if auth != "none" { door.say("Now seal its \(auth == "bearer" ? "token" : "client secret") in the vault: destination secret \(name)") }
         }
     }
 
@@ -63,15 +42,14 @@ struct DestinationCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the configured destinations and what they may receive.")
         @OptionGroup var global: GlobalOptions
 
-        func run(in session: Session) throws {
-            let config = try session.config()
-            if config.destinations.isEmpty { session.say("No destinations configured.") }
-            for d in config.destinations {
-                session.say("\(d.name): \(d.baseURL)")
-                session.say("  receives: \(d.rule.kinds.map(\.rawValue).sorted().joined(separator: ", "))")
-                session.say("  consent names: \(d.rule.agencyNames.joined(separator: ", "))   auth: \(d.auth.name)   batch: \(d.batchSize)")
-                let secrets = try Destination.SecretKind.allCases.filter { try session.vault.secret(d.secretName($0)) != nil }
-                if !secrets.isEmpty { session.say("  sealed in the vault: \(secrets.map(\.rawValue).joined(separator: ", "))") }
+        func run(in door: Door) throws {
+            let listings = try door.session.destinationListings()
+            if listings.isEmpty { door.say("No destinations configured.") }
+            for d in listings {
+                door.say("\(d.name): \(d.url)")
+                door.say("  receives: \(d.kinds.joined(separator: ", "))")
+                door.say("  consent names: \(d.agencyNames.joined(separator: ", "))   auth: \(d.auth)   batch: \(d.batchSize)")
+                if !d.sealedSecrets.isEmpty { door.say("  sealed in the vault: \(d.sealedSecrets.joined(separator: ", "))") }
             }
         }
     }
@@ -85,29 +63,13 @@ struct DestinationCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The destination.", valueName: "name")) var name: String
         @Option(help: ArgumentHelp("token, client-secret or key-passphrase (default: what the destination's auth needs).", valueName: "which")) var which: String?
 
-        func run(in session: Session) throws {
-            let d = try session.destination(named: name)
-            let kind: Destination.SecretKind
-            if let which {
-                guard let k = Destination.SecretKind(rawValue: which) else {
-                    throw CommandFailure(status: .badInput, message: "--which: \(FieldError.quote(which)) is not allowed. Allowed: token, client-secret, key-passphrase.")
-                }
-                kind = k
-            } else {
-                kind = d.auth == .bearer ? .token : .clientSecret
-            }
-            let value = try global.passphrases.read(prompt: "\(kind.rawValue) for \(name): ")
+        func run(in door: Door) throws {
+            let kind = try door.session.secretKind(for: name, which: which)
+            let value = try global.passphrases.read(prompt: "\(kind) for \(name): ")
             defer { value.wipe() }
-            try session.vault.setSecret(d.secretName(kind), value)
-            session.say("Sealed the \(kind.rawValue) for \(name) in the vault.")
+            try door.session.sealSecret(destination: name, kind: kind, value)
+            door.say("Sealed the \(kind) for \(name) in the vault.")
         }
-    }
-}
-
-extension Optional where Wrapped == URL {
-    func orThrow() throws -> URL {
-        guard let self else { throw CommandFailure(status: .config, message: "No configuration file is known in this session.") }
-        return self
     }
 }
 
@@ -120,27 +82,15 @@ extension DestinationCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The destination.", valueName: "name")) var name: String
 
-        func run(in session: Session) throws {
-            let d = try session.destination(named: name)
-            let transport = try CurlEasy(settings: d.transportSettings(keyPassphrase: try session.vault.secret(d.secretName(.keyPassphrase))))
-            let engine = PushEngine(vault: session.vault, destination: d, transport: transport)
-            let capabilities: ServerCapabilities
-            do {
-                capabilities = try engine.fetchCapabilities()
-            } catch let failure as SyncFailure {
-                if case .transport(let e) = failure, e.kind == .tls {
-                    throw CommandFailure(status: .security, message: "SECURITY: \(d.name) failed its TLS check: \(e.message)")
-                }
-                throw CommandFailure(status: .incomplete, message: "\(d.name): \(failure.message)")
-            }
-            session.say("\(d.name): \(d.baseURL)")
-            session.say("  server:       \(capabilities.software ?? "unnamed"), FHIR \(capabilities.fhirVersion)")
-            let put = PushEngine.writtenTypes.allSatisfy { capabilities.writeMode(for: $0) == .putWithClientIDs }
-            session.say("  writes:       " + (put ? "PUT [type]/[record id] (update-as-create), batch Bundles" : "conditional create on the record identifier, batch Bundles"))
-            session.say("  batch:        \(capabilities.batch ? "supported" : "NOT supported: sync will fail")")
-            for (i, c) in transport.lastCertificateChain.enumerated() {
-                session.say("  certificate \(i): \(c.subject)")
-                session.say("                 issued by \(c.issuer), valid \(c.notBefore) to \(c.notAfter)\(c.publicKeyPin.map { ", key \($0)" } ?? "")")
+        func run(in door: Door) throws {
+            let p = try door.session.probe(destination: name)
+            door.say("\(p.name): \(p.url)")
+            door.say("  server:       \(p.software ?? "unnamed"), FHIR \(p.fhirVersion)")
+            door.say("  writes:       " + (p.putWithClientIDs ? "PUT [type]/[record id] (update-as-create), batch Bundles" : "conditional create on the record identifier, batch Bundles"))
+            door.say("  batch:        \(p.batch ? "supported" : "NOT supported: sync will fail")")
+            for (i, c) in p.certificates.enumerated() {
+                door.say("  certificate \(i): \(c.subject)")
+                door.say("                 issued by \(c.issuer), valid \(c.notBefore) to \(c.notAfter)\(c.publicKeyPin.map { ", key \($0)" } ?? "")")
             }
         }
     }

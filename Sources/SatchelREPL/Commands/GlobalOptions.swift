@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SatchelStore
-import SatchelSync
+import SatchelUseCases
 
 /// Options every command takes: where the vault is and how the passphrase arrives.
 public struct GlobalOptions: ParsableArguments {
@@ -21,7 +21,7 @@ public struct GlobalOptions: ParsableArguments {
     public init() {}
 
     var configPath: URL {
-        SatchelConfig.path(explicit: config, environment: ProcessInfo.processInfo.environment)
+        Session.configPath(explicit: config, environment: ProcessInfo.processInfo.environment)
     }
 
     var location: VaultLocation {
@@ -35,9 +35,7 @@ public struct GlobalOptions: ParsableArguments {
     /// Unlocks the vault with one passphrase from the configured source.
     func unlock() throws -> Vault {
         let location = location
-        guard location.exists else {
-            throw VaultError(.noVault, "No vault in \(location.directory.path). Create one with `satchel init`.")
-        }
+        try location.requireVault()
         let passphrase = try passphrases.read(prompt: "Passphrase: ")
         defer { passphrase.wipe() }
         return try Vault.unlock(at: location, passphrase: passphrase)

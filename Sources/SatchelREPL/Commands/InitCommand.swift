@@ -24,9 +24,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let location = global.location
-        if location.exists {
-            throw VaultError(.vaultExists, "A vault already exists in \(location.directory.path). Satchel will not overwrite it.")
-        }
+        try location.requireNoVault()
         let name = try name ?? Self.ask(field: "name", prompt: "Your name: ")
         let role = try role ?? Self.askRole()
         let passphrase = try newPassphrase(global.passphrases)

@@ -9,10 +9,10 @@ struct OpenCommand: SessionCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The service user, by alias or name.", valueName: "user")) var user: String
 
-    func run(in session: Session) throws {
-        let (id, u) = try session.resolveUser(user)
-        session.openUser = id
-        session.say("Opened \(u.initials): records you add now are about them; `close` to stop.")
+    func run(in door: Door) throws {
+        let (id, u) = try door.session.resolveUser(user)
+        door.session.openUser = id
+        door.say("Opened \(u.initials): records you add now are about them; `close` to stop.")
     }
 }
 
@@ -21,8 +21,8 @@ struct CloseCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "close", abstract: "Stop working on the open service user.")
     @OptionGroup var global: GlobalOptions
 
-    func run(in session: Session) throws {
-        session.openUser = nil
-        session.say("No service user is open.")
+    func run(in door: Door) throws {
+        door.session.openUser = nil
+        door.say("No service user is open.")
     }
 }

@@ -3,6 +3,7 @@ internal import CReadline
 import Foundation
 import SatchelCore
 import SatchelStore
+import SatchelUseCases
 
 /// The root of the one command tree that both the shell and (later) the REPL parse.
 public struct SatchelCommand: ParsableCommand {
@@ -37,12 +38,13 @@ public struct SatchelCommand: ParsableCommand {
     public func run() throws {
         let vault = try global.unlock()
         defer { vault.lock() }
-        let readline = LineEditor.isInteractive ? ReadlineInput(idleMinutes: idleLockMinutes, passphrases: global.passphrases) : nil
-        let input: any CommandInput = readline ?? ScriptInput()
-        let session = Session(vault: vault, prompter: input, configPath: global.configPath)
-        session.registerDestinations()
-        readline?.session = session
-        let status = Repl(session: session, input: input, bail: bail).run()
+        let session = Session(vault: vault, configPath: global.configPath)
+        let input: any CommandInput = LineEditor.isInteractive
+            ? ReadlineInput(
+                idleMinutes: idleLockMinutes, passphrases: global.passphrases, lock: session.lock, unlock: session.unlock(passphrase:),
+                userHandles: session.userHandles)
+            : ScriptInput()
+        let status = Repl(door: Door(session: session, prompter: input), input: input, bail: bail).run()
         if status != .success { throw CommandFailure(status: status, message: "") }
     }
 
@@ -56,21 +58,8 @@ public struct SatchelCommand: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
             return ExitStatus.success.rawValue
-        } catch let error as VaultError {
-            Console.error(error.message)
-            return ExitStatus(error.code).rawValue
-        } catch let error as CommandFailure {
-            if !error.message.isEmpty { Console.error(error.message) }
-            return error.status.rawValue
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                if !message.isEmpty { print(message) }
-                return ExitStatus.success.rawValue
-            }
-            Console.error(message)
-            return code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue
+            return ExitStatus.report(error) { print($0) }.rawValue
         }
     }
 }

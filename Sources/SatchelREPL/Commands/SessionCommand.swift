@@ -2,15 +2,15 @@ import ArgumentParser
 import SatchelCore
 
 /// A command that works on an unlocked vault. From the shell it unlocks, runs and
-/// locks; inside the REPL it runs in the REPL's session.
+/// locks; inside the REPL it runs at the REPL's door.
 protocol SessionCommand: ParsableCommand {
     var global: GlobalOptions { get }
-    func run(in session: Session) throws
+    func run(in door: Door) throws
 }
 
 extension SessionCommand {
     func run() throws {
-        try Session.oneShot(global) { try run(in: $0) }
+        try Door.oneShot(global) { try run(in: $0) }
     }
 }
 
@@ -33,9 +33,9 @@ extension SubjectCaptureCommand {
     var draftOnly: Bool { capture.draft }
 }
 
-/// A command that fills one form.
+/// A command that fills one kind's form.
 protocol CaptureCommand: SessionCommand {
-    static var form: FormSpec { get }
+    static var kind: RecordKind { get }
     var userReference: String? { get }
     var draftOnly: Bool { get }
     /// The fields given as flags, by flag name.
@@ -43,14 +43,14 @@ protocol CaptureCommand: SessionCommand {
 }
 
 extension CaptureCommand {
-    func run(in session: Session) throws {
-        try session.capture(Self.form, given: given, userReference: userReference, draftOnly: draftOnly)
+    func run(in door: Door) throws {
+        try door.capture(Self.kind, given: given, userReference: userReference, draftOnly: draftOnly)
     }
 }
 
-/// Help for a flag, from its form field: the question and the allowed values.
-func fieldHelp(_ spec: FormSpec, _ flag: String) -> ArgumentHelp {
-    guard let f = spec.field(flag) else { return ArgumentHelp("") }
+/// Help for a flag, from its kind's form field: the question and the allowed values.
+func fieldHelp(_ kind: RecordKind, _ flag: String) -> ArgumentHelp {
+    guard let f = kind.form.field(flag) else { return ArgumentHelp("") }
     return ArgumentHelp("\(f.question) (\(f.allowed))\(f.required ? "" : "; optional").", valueName: flag)
 }
 

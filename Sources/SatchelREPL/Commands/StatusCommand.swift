@@ -14,14 +14,12 @@ struct StatusCommand: SessionCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    func run(in session: Session) throws {
-        let status = try session.vault.status()
+    func run(in door: Door) throws {
+        let status = try door.session.status()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            session.say(String(decoding: try encoder.encode(status), as: UTF8.self))
+            try door.sayJSON(status)
         } else {
-            session.say(Self.render(status))
+            door.say(Self.render(status))
         }
         if status.failedUnlocksSinceLastUnlock > 0 {
             Console.error("Warning: \(status.failedUnlocksSinceLastUnlock) failed unlock attempt(s) since your last unlock. If that was not you, tell your team lead.")

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import SatchelCore
-import SatchelStore
-import SatchelSync
+import SatchelUseCases
 
 /// `sync`: deliver the outbox to every configured destination.
 struct SyncCommand: SessionCommand {
@@ -15,34 +14,19 @@ struct SyncCommand: SessionCommand {
     @Flag(name: .customLong("dry-run"), help: "List what would be sent, in order; send nothing.") var dryRun = false
     @Flag(help: "Print the summaries as JSON.") var json = false
 
-    func run(in session: Session) throws {
-        try session.reevaluateHeld()
-        let targets = try destination.map { [try session.destination(named: $0)] } ?? session.config().destinations
-        guard !targets.isEmpty else {
-            throw CommandFailure(status: .config, message: "No destinations are configured. Add one with: destination add NAME --url https://…")
-        }
-        var reports: [DestinationReport] = []
-        for d in targets {
-            let bar = ProgressBar(label: d.name, enabled: !json && isatty(STDERR_FILENO) == 1)
-            let report: DestinationReport
-            do {
-                let transport = try CurlEasy(settings: d.transportSettings(keyPassphrase: try session.vault.secret(d.secretName(.keyPassphrase))))
-                let engine = PushEngine(vault: session.vault, destination: d, transport: transport)
-                engine.progress = { done, total in bar.update(done, total) }
-                report = engine.run(dryRun: dryRun)
-            } catch let error as TransportError {
-                var r = DestinationReport(destination: d.name)
-                r.why = error.message
-                report = r
-            }
-            bar.finish()
-            if !json { session.say(Self.render(report)) }
-            reports.append(report)
+    func run(in door: Door) throws {
+        var bars: [String: ProgressBar] = [:]
+        let showBars = !json && isatty(STDERR_FILENO) == 1
+        let reports = try door.session.sync(destination: destination, dryRun: dryRun) { name, done, total in
+            let bar = bars[name] ?? ProgressBar(label: name, enabled: showBars)
+            bars[name] = bar
+            bar.update(done, total)
+            if done >= total { bar.finish() }
         }
         if json {
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            session.say(String(decoding: try e.encode(reports), as: UTF8.self))
+            try door.sayJSON(reports)
+        } else {
+            for r in reports { door.say(Self.render(r)) }
         }
         if reports.contains(where: { $0.securityWarning != nil }) {
             throw CommandFailure(status: .security, message: reports.compactMap(\.securityWarning).joined(separator: "\n"))
@@ -52,7 +36,7 @@ struct SyncCommand: SessionCommand {
         }
     }
 
-    static func render(_ r: DestinationReport) -> String {
+    static func render(_ r: DeliverySummary) -> String {
         if let would = r.wouldSend {
             return (["\(r.destination): would send \(would.count), \(r.held) held by the sharing policy"] + would.map { "  \($0)" }).joined(separator: "\n")
         }
@@ -86,5 +70,6 @@ final class ProgressBar {
 
     func finish() {
         if enabled && drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+        drawn = false
     }
 }

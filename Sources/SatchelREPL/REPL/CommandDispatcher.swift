@@ -1,12 +1,11 @@
 import ArgumentParser
 import Foundation
-import SatchelStore
 
 /// Runs one REPL line through the very same command tree as the shell
 /// (`SatchelCommand.parseAsRoot`), inside the REPL's session. Never exits, never
 /// throws: a failed command prints its message and returns its status.
 struct CommandDispatcher {
-    let session: Session
+    let door: Door
     let interactive: Bool
 
     /// Words the REPL understands besides the command tree.
@@ -36,7 +35,7 @@ struct CommandDispatcher {
             guard sessionCommand.global.home == nil, sessionCommand.global.passphraseFd == nil else {
                 throw CommandFailure(status: .usage, message: "--home and --passphrase-fd are set when Satchel starts, not inside the REPL.")
             }
-            try sessionCommand.run(in: session)
+            try sessionCommand.run(in: door)
             return .success
         } catch {
             return report(error)
@@ -98,9 +97,9 @@ struct CommandDispatcher {
             try command.run()
         } catch {
             if case .success = ExitStatus(rawValue: SatchelCommand.exitCode(for: error).rawValue) ?? .failure {
-                session.say(SatchelCommand.fullMessage(for: error))
+                door.say(SatchelCommand.fullMessage(for: error))
                 if words.isEmpty {
-                    session.say("""
+                    door.say("""
 
                         Inside the REPL you may also type: lock (lock now), quit (lock and leave; so does Ctrl-D).
                         At a form's prompt: ? explains the field, < goes back, Ctrl-C keeps the form as a draft.
@@ -123,22 +122,6 @@ struct CommandDispatcher {
 
     /// Prints an error the way the shell would and returns its status.
     func report(_ error: any Error) -> ExitStatus {
-        switch error {
-        case let e as VaultError:
-            Console.error(e.message)
-            return ExitStatus(e.code)
-        case let e as CommandFailure:
-            Console.error(e.message)
-            return e.status
-        default:
-            let code = SatchelCommand.exitCode(for: error)
-            let message = SatchelCommand.fullMessage(for: error)
-            if code == .success {
-                session.say(message)
-                return .success
-            }
-            Console.error(message)
-            return code == .validationFailure ? .usage : ExitStatus(rawValue: code.rawValue) ?? .failure
-        }
+        ExitStatus.report(error, say: door.say)
     }
 }

@@ -1,17 +1,18 @@
 import ArgumentParser
 import Foundation
+import SatchelCore
 
 /// What Tab offers at the REPL prompt: commands, then subcommands, then the
 /// command's flags; after a flag, its allowed values; after `--user`, `open` or
 /// `history`, service users by alias or name. Flags come from the command tree
 /// itself (the same description `--help` is made from), values from the forms.
 struct Completions {
-    let session: Session
+    let userHandles: () -> [String]
     /// "contact add" → ["--kind", "--at", …].
     let flags: [String: [String]]
 
-    init(session: Session) {
-        self.session = session
+    init(userHandles: @escaping () -> [String]) {
+        self.userHandles = userHandles
         flags = Self.flagsFromTree()
     }
 
@@ -24,20 +25,12 @@ struct Completions {
         if let previous = tokens.last, previous.hasPrefix("--"), tokens.count > 1 {
             let flag = String(previous.dropFirst(2))
             if flag == "user" { return userHandles() }
-            if let field = FormSpec.all.first(where: { $0.command == path })?.field(flag) { return field.choices }
+            if let field = RecordKind.allCases.map(\.form).first(where: { $0.command == path })?.field(flag) { return field.choices }
         }
         if word.hasPrefix("-") || !["open", "history"].contains(first) {
             return flags[path] ?? []
         }
         return userHandles()
-    }
-
-    /// Aliases, and names with their spaces escaped so they stay one word.
-    private func userHandles() -> [String] {
-        guard let users = try? session.serviceUsers() else { return [] }
-        return users.values.flatMap { u in
-            [u.alias, u.name.replacingOccurrences(of: " ", with: "\\ ")].compactMap { $0 }
-        }.sorted()
     }
 
     /// Every command's long options, from the tree's own description of itself.
@@ -71,5 +64,5 @@ struct Completions {
 
 /// The TOP items, which `top add` takes as `--item value`.
 enum TOPFieldFlags {
-    static var all: [String] { FormSpec.top.fields.map { "--\($0.flag)" } }
+    static var all: [String] { RecordKind.top.form.fields.map { "--\($0.flag)" } }
 }

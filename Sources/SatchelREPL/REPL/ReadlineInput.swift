@@ -8,16 +8,25 @@ final class ReadlineInput: CommandInput, Relockable {
     private let editor = LineEditor()
     private let idleTimeout: Double
     private let passphrases: PassphraseSource
-    /// Set once the session exists (the session needs this input first).
-    weak var session: Session?
+    /// What locking and unlocking do, and the service users Tab offers: given by the
+    /// wiring, so this input knows nothing of the session behind it.
+    private let lockVault: () -> Void
+    private let unlockVault: (SecretBytes) throws -> Void
+    private let userHandles: () -> [String]
     private var completions: Completions?
     private var formChoices: [String]?
 
     var isInteractive: Bool { true }
 
-    init(idleMinutes: Double, passphrases: PassphraseSource) {
+    init(
+        idleMinutes: Double, passphrases: PassphraseSource, lock: @escaping () -> Void,
+        unlock: @escaping (SecretBytes) throws -> Void, userHandles: @escaping () -> [String]
+    ) {
         idleTimeout = idleMinutes * 60
         self.passphrases = passphrases
+        lockVault = lock
+        unlockVault = unlock
+        self.userHandles = userHandles
         editor.completer = { [weak self] line, start, word in
             self?.complete(line: line, wordStart: start, word: word) ?? []
         }
@@ -57,8 +66,7 @@ final class ReadlineInput: CommandInput, Relockable {
 
     /// Wipes the keys and the history, clears the screen, and waits for the passphrase.
     func lockAndWait() -> Bool {
-        session?.vault.lock()
-        session?.forgetIndex()
+        lockVault()
         editor.clearHistory()
         completions = nil
         print("\u{1B}[2J\u{1B}[3J\u{1B}[H", terminator: "")
@@ -74,11 +82,11 @@ final class ReadlineInput: CommandInput, Relockable {
             }
             defer { passphrase.wipe() }
             do {
-                try session?.vault.unlock(passphrase: passphrase)
+                try unlockVault(passphrase)
                 print("Unlocked.")
                 return true
             } catch {
-                Console.error(error.message)
+                Console.error("\(error)")
             }
         }
     }
@@ -87,8 +95,7 @@ final class ReadlineInput: CommandInput, Relockable {
 
     private func complete(line: String, wordStart: Int, word: String) -> [String] {
         if let choices = formChoices { return choices }
-        guard let session else { return [] }
-        if completions == nil { completions = Completions(session: session) }
+        if completions == nil { completions = Completions(userHandles: userHandles) }
         let before = String(line.prefix(wordStart))
         let tokens = (try? CommandLineSplitter.split(before)) ?? before.split(separator: " ").map(String.init)
         return completions?.candidates(after: tokens, word: word) ?? []

@@ -1,5 +1,5 @@
 import Foundation
-import SatchelStore
+import SatchelUseCases
 
 /// Where the REPL reads command lines: readline on a terminal, plain lines from a
 /// script (`satchel < visit.txt`).
@@ -14,12 +14,13 @@ protocol CommandInput: Prompter {
 /// `--bail` every line runs and the exit status is that of the first line that
 /// failed (0 if none did); with `--bail` the REPL stops at the first failure.
 struct Repl {
-    let session: Session
+    let door: Door
     let input: any CommandInput
     let bail: Bool
 
     func run() -> ExitStatus {
-        let dispatcher = CommandDispatcher(session: session, interactive: input.isInteractive)
+        let session = door.session
+        let dispatcher = CommandDispatcher(door: door, interactive: input.isInteractive)
         if input.isInteractive {
             input.say("Satchel — \(session.vault.workerName) (\(session.vault.role.rawValue)). Type help for help; Ctrl-D locks and leaves.")
         }
@@ -29,7 +30,7 @@ struct Repl {
             let line: String
             switch input.readCommand(prompt: prompt) {
             case .endOfInput:
-                session.vault.lock()
+                session.lock()
                 if input.isInteractive { input.say("Locked.") }
                 return firstFailure ?? .success
             case .interrupted:
@@ -40,13 +41,13 @@ struct Repl {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let status = execute(line, dispatcher)
             if status == .quit {
-                session.vault.lock()
+                session.lock()
                 if input.isInteractive { input.say("Locked.") }
                 return firstFailure ?? .success
             }
             guard let failed = status.failure else { continue }
             if bail {
-                session.vault.lock()
+                session.lock()
                 return failed
             }
             firstFailure = firstFailure ?? failed
@@ -75,7 +76,7 @@ struct Repl {
         case "quit", "exit":
             return .quit
         case "lock":
-            session.vault.lock()
+            door.session.lock()
             if let relock = input as? any Relockable {
                 return relock.lockAndWait() ? .done(.success) : .quit
             }

@@ -10,7 +10,7 @@ extension PushEngine {
         case split
     }
 
-    func send(_ ordered: [OutgoingRecord], into report: inout DestinationReport) throws {
+    func send(_ ordered: [OutgoingRecord], into report: inout DeliverySummary) throws {
         let total = ordered.count
         var settled = 0
         progress(0, total)
@@ -28,7 +28,7 @@ extension PushEngine {
     }
 
     private func deliver(
-        _ records: [OutgoingRecord], _ capabilities: ServerCapabilities, _ report: inout DestinationReport,
+        _ records: [OutgoingRecord], _ capabilities: ServerCapabilities, _ report: inout DeliverySummary,
         _ settled: inout Int, _ total: Int
     ) throws {
         var queue = stride(from: 0, to: records.count, by: destination.batchSize).map {
@@ -64,7 +64,7 @@ extension PushEngine {
     }
 
     /// Sends one batch Bundle and records what became of each record.
-    private func sendBundle(_ chunk: [OutgoingRecord], _ capabilities: ServerCapabilities, _ report: inout DestinationReport) throws -> BundleOutcome {
+    private func sendBundle(_ chunk: [OutgoingRecord], _ capabilities: ServerCapabilities, _ report: inout DeliverySummary) throws -> BundleOutcome {
         // PUT with client ids where every type Satchel writes allows update-as-create;
         // otherwise conditional create, with references by identifier (the server picks ids).
         let mode: WriteMode = Self.writtenTypes.allSatisfy({ capabilities.writeMode(for: $0) == .putWithClientIDs }) ? .putWithClientIDs : .conditionalCreate
@@ -141,7 +141,7 @@ extension PushEngine {
     }
 
     private func settle(
-        _ records: [OutgoingRecord], _ resources: [FHIRResource], _ outcomes: [EntryOutcome], _ report: inout DestinationReport
+        _ records: [OutgoingRecord], _ resources: [FHIRResource], _ outcomes: [EntryOutcome], _ report: inout DeliverySummary
     ) throws -> BundleOutcome {
         var results: [(UUID, DeliveryResult)] = []
         var retry: [OutgoingRecord] = []
@@ -225,11 +225,13 @@ extension PushEngine {
         "\(destination.name) refused Satchel's credentials (HTTP \(status)), even after a fresh token. Sync stopped for \(destination.name); nothing is lost. Check the sealed secret (destination secret \(destination.name)) with your team lead."
     }
 
-    /// Every resource type the mapping produces.
     /// The longest `Retry-After` a sync waits out; a longer one ends the destination's sync.
     static let longestRetryAfter: Double = 300
 
-    public static let writtenTypes = ["Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse", "Consent", "Communication"]
+    /// Every resource type the mapping produces, in the order of the kinds.
+    public static let writtenTypes: [String] = RecordKind.allCases.flatMap(FHIRMapper.resourceTypes).reduce(into: []) { types, t in
+        if !types.contains(t) { types.append(t) }
+    }
 
     static func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
 }

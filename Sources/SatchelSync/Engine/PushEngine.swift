@@ -38,8 +38,8 @@ public final class PushEngine {
         tokens = TokenSource(destination: destination, vault: vault, transport: transport, clock: clock)
     }
 
-    public func run(dryRun: Bool = false) -> DestinationReport {
-        var report = DestinationReport(destination: destination.name)
+    public func run(dryRun: Bool = false) -> DeliverySummary {
+        var report = DeliverySummary(destination: destination.name)
         do {
             if !dryRun { try vault.recoverInFlight(destination: destination.name) }
             report.held = try vault.held(destination: destination.name).count
@@ -62,7 +62,7 @@ public final class PushEngine {
         return report
     }
 
-    private func stop(_ report: inout DestinationReport, _ failure: SyncFailure) {
+    private func stop(_ report: inout DeliverySummary, _ failure: SyncFailure) {
         switch failure {
         case .transport(let e) where e.kind == .tls:
             report.securityWarning = "SECURITY: the connection to \(destination.name) failed its TLS check (\(e.message)). Nothing was sent; this is not retried automatically. Tell your team lead before syncing again."
@@ -84,23 +84,17 @@ public final class PushEngine {
         let records = opened.map { r in
             OutgoingRecord(
                 id: r.header.id, kind: r.header.kind, subjectID: r.header.subjectID, authorID: r.header.authorID,
-                authorRole: r.header.authorRole, authorName: vault.workerName, createdAt: Self.date(r.header.createdAt),
-                finalisedAt: Self.date(r.header.finalisedAt ?? r.header.createdAt), amendsID: r.header.amendsID,
+                authorRole: r.header.authorRole, authorName: vault.workerName, createdAt: r.header.createdAt,
+                finalisedAt: r.header.finalisedOrCreatedAt, amendsID: r.header.amendsID,
                 formVersion: r.header.formVersion, body: r.body)
         }
         func rank(_ r: OutgoingRecord) -> (Int, Int, Date) {
-            let risk = (try? JSONDecoder().decode(StatedRisk.self, from: Data(r.body)))?.currentRisk
+            let risk = RecordCodec.statedRisk(r.body)
             return (r.kind == .serviceUser ? 0 : 1, risk == .high ? 0 : risk == .medium ? 1 : 2, r.createdAt)
         }
         return records.sorted { a, b in
             let (x, y) = (rank(a), rank(b))
             return x.0 != y.0 ? x.0 < y.0 : x.1 != y.1 ? x.1 < y.1 : x.2 < y.2
         }
-    }
-
-    struct StatedRisk: Decodable { let currentRisk: RiskGrade }
-
-    static func date(_ text: String) -> Date {
-        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? Date(timeIntervalSince1970: 0)
     }
 }

@@ -13,7 +13,8 @@ public enum FHIRMapper {
         try resource(for: record, references: .clientIDs)
     }
 
-    /// Maps one record; `references` says how the Patient is referenced.
+    /// Maps one record; `references` says how the Patient is referenced. The switch
+    /// is exhaustive: a new record kind does not compile until it has a mapping.
     public static func resource(for record: OutgoingRecord, references: ReferenceStyle) throws -> FHIRResource {
         let context = MappingContext(record: record, references: references)
         let (type, id, body): (String, String, JSONValue)
@@ -29,11 +30,6 @@ public enum FHIRMapper {
             (type, id, body) = ("RiskAssessment", context.recordID, RiskAssessmentMapping.riskAssessment(entry, context))
         case .top:
             let form = try decode(TOPForm.self, record)
-            do {
-                try form.validate()
-            } catch {
-                throw FHIRMappingError.invalidPayload(recordID: context.recordID, kind: record.kind, field: error.field)
-            }
             (type, id, body) = ("QuestionnaireResponse", context.recordID, TOPMapping.questionnaireResponse(form, context))
         case .consent:
             let consent = try decode(Consent.self, record)
@@ -50,33 +46,27 @@ public enum FHIRMapper {
                             json: body.encoded())
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ record: OutgoingRecord) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do {
-            return try decoder.decode(T.self, from: Data(record.body))
-        } catch let error as DecodingError {
-            throw FHIRMappingError.unreadableBody(recordID: record.id.uuidString.lowercased(), kind: record.kind,
-                                                  reason: describe(error))
-        } catch {
-            throw FHIRMappingError.unreadableBody(recordID: record.id.uuidString.lowercased(), kind: record.kind,
-                                                  reason: "not JSON")
+    /// The resource types a kind becomes (a consent is a Consent, or a Communication
+    /// when it records a privacy notice served). Exhaustive like `resource(for:references:)`.
+    public static func resourceTypes(_ kind: RecordKind) -> [String] {
+        switch kind {
+        case .serviceUser: ["Patient"]
+        case .contact: ["Encounter"]
+        case .risk: ["RiskAssessment"]
+        case .top: ["QuestionnaireResponse"]
+        case .consent: ["Consent", "Communication"]
+        case .boundary: ["Communication"]
         }
     }
 
-    /// The failing path and the kind of problem, never the offending value.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            let p = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            return p.isEmpty ? "the top level" : p
+    /// The body through the one codec (`RecordCodec`), then the payload's own checks.
+    static func decode<T: RecordPayload>(_ type: T.Type, _ record: OutgoingRecord) throws(FHIRMappingError) -> T {
+        let id = record.id.uuidString.lowercased()
+        let payload: T
+        do { payload = try RecordCodec.decode(T.self, from: record.body) } catch {
+            throw .unreadableBody(recordID: id, kind: record.kind, reason: error.message)
         }
-        switch error {
-        case .keyNotFound(let key, let ctx): return "missing \(path(ctx.codingPath + [key]))"
-        case .typeMismatch(_, let ctx): return "wrong type at \(path(ctx.codingPath))"
-        case .valueNotFound(_, let ctx): return "null at \(path(ctx.codingPath))"
-        case .dataCorrupted(let ctx):
-            return ctx.codingPath.isEmpty ? "not valid JSON" : "invalid value at \(path(ctx.codingPath))"
-        @unknown default: return "undecodable"
-        }
+        do { try payload.validate() } catch { throw .invalidPayload(recordID: id, kind: record.kind, field: error.field) }
+        return payload
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatchelCore
 
 /// `consent add`: one consent decision.
 struct ConsentCommand: ParsableCommand {
@@ -8,7 +9,7 @@ struct ConsentCommand: ParsableCommand {
     struct Add: SubjectCaptureCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Record a consent given, refused or withdrawn.")
-        static var form: FormSpec { .consent }
+        static let kind = RecordKind.consent
         @OptionGroup var global: GlobalOptions
         @OptionGroup var capture: CaptureOptions
         @Option(help: fieldHelp(.consent, "scope")) var scope: String?
@@ -34,7 +35,7 @@ struct BoundaryCommand: ParsableCommand {
     struct Add: SubjectCaptureCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Record a boundary discussion (the police mentor's; other roles' are contributory).")
-        static var form: FormSpec { .boundary }
+        static let kind = RecordKind.boundary
         @OptionGroup var global: GlobalOptions
         @OptionGroup var capture: CaptureOptions
         @Option(help: fieldHelp(.boundary, "behaviour")) var behaviour: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatchelCore
 
 /// `contact add`: a contact, one of the seven triggers of SIM guide §25.
 struct ContactCommand: ParsableCommand {
@@ -8,7 +9,7 @@ struct ContactCommand: ParsableCommand {
     struct Add: SubjectCaptureCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Record a contact: a visit, a call, a missed appointment, an attempt, an offence or another significant event.")
-        static var form: FormSpec { .contact }
+        static let kind = RecordKind.contact
         @OptionGroup var global: GlobalOptions
         @OptionGroup var capture: CaptureOptions
         @Option(help: fieldHelp(.contact, "kind")) var kind: String?

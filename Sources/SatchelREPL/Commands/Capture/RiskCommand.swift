@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatchelCore
 
 /// `risk add`: progress notes, mental state, risk and intervention plan (SIM guide §46).
 struct RiskCommand: ParsableCommand {
@@ -8,7 +9,7 @@ struct RiskCommand: ParsableCommand {
     struct Add: SubjectCaptureCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Record a risk entry graded with the Risk Quantification Matrix.")
-        static var form: FormSpec { .risk }
+        static let kind = RecordKind.risk
         @OptionGroup var global: GlobalOptions
         @OptionGroup var capture: CaptureOptions
         @Option(help: fieldHelp(.risk, "progress")) var progress: String?

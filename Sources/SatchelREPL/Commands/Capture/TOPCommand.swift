@@ -14,7 +14,7 @@ struct TOPCommand: ParsableCommand {
             abstract: "Record a TOP form: substance use, injecting, crime, health and social functioning over the past 4 weeks.",
             discussion: "Each TOP item is an option: " + TOPField.all.map { "--\($0.flag)" }.joined(separator: ", ")
                 + ". Days are 0-7, ratings 0-20, yes/no items yes or no; any item may be \"declined\", which is not 0.")
-        static var form: FormSpec { .top }
+        static let kind = RecordKind.top
         @OptionGroup var global: GlobalOptions
         @OptionGroup var capture: CaptureOptions
         @Option(help: fieldHelp(.top, "stage")) var stage: String?

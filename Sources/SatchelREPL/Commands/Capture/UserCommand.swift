@@ -9,7 +9,7 @@ struct UserCommand: ParsableCommand {
 
     struct Add: CaptureCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a service user.")
-        static var form: FormSpec { .serviceUser }
+        static let kind = RecordKind.serviceUser
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Keep the record as a draft instead of finalising it.") var draft = false
         @Option(help: fieldHelp(.serviceUser, "name")) var name: String?
@@ -47,21 +47,18 @@ struct UserCommand: ParsableCommand {
             let paveTier: Int?
         }
 
-        func run(in session: Session) throws {
-            let rows = try session.serviceUsers()
-                .map { Row(id: $0.key.uuidString.lowercased(), name: $0.value.name, alias: $0.value.alias, initials: $0.value.initials,
-                           nhsNumber: $0.value.nhsNumber?.formatted, paveTier: $0.value.paveTier?.rawValue) }
-                .sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        func run(in door: Door) throws {
+            let rows = try door.session.serviceUserList()
+                .map { Row(id: $0.id.uuidString.lowercased(), name: $0.user.name, alias: $0.user.alias, initials: $0.user.initials,
+                           nhsNumber: $0.user.nhsNumber?.formatted, paveTier: $0.user.paveTier?.rawValue) }
             if json {
-                let e = JSONEncoder()
-                e.outputFormatting = [.prettyPrinted, .sortedKeys]
-                session.say(String(decoding: try e.encode(rows), as: UTF8.self))
+                try door.sayJSON(rows)
             } else if rows.isEmpty {
-                session.say("No service users yet. Add one with: user add")
+                door.say("No service users yet. Add one with: user add")
             } else {
                 for r in rows {
                     let alias = (r.alias ?? "-").padding(toLength: 14, withPad: " ", startingAt: 0)
-                    session.say("\(alias) \(r.initials.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.name)\(r.nhsNumber.map { "  NHS \($0)" } ?? "")")
+                    door.say("\(alias) \(r.initials.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.name)\(r.nhsNumber.map { "  NHS \($0)" } ?? "")")
                 }
             }
         }

@@ -1,9 +1,8 @@
 import Foundation
-import SatchelCore
 
 extension FormSpec {
     /// `contact add`: one of the seven record-keeping triggers of SIM guide §25.
-    static let contact = FormSpec(
+    public static let contact = FormSpec(
         kind: .contact, command: "contact add",
         fields: [
             .choice(
@@ -41,7 +40,7 @@ extension FormSpec {
                 currentRisk: try RiskGrade.parse(a["risk"] ?? "", field: "risk"),
                 now: c.now, calendar: c.calendar)
             try contact.checkPresent(against: c.consents, asOf: c.now)
-            return BuiltRecord(payload: contact, formVersion: 1)
+            return BuiltRecord(payload: contact)
         })
 
     /// `Aunt Testy; Uncle Testy` → two names.

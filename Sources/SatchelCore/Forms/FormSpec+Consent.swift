@@ -1,11 +1,10 @@
 import Foundation
-import SatchelCore
 
 extension FormSpec {
     /// `consent add`: one decision, given, refused or withdrawn. The latest decision
     /// for a scope and person or agency wins, so a withdrawal takes effect for
     /// everything after it (SIM guide §22: consent "may be withdrawn at any time").
-    static let consent = FormSpec(
+    public static let consent = FormSpec(
         kind: .consent, command: "consent add",
         fields: [
             .choice(
@@ -31,12 +30,12 @@ extension FormSpec {
                 reviewDate: try a.given("review-date").map { t throws(FieldError) in try FieldDay.reviewDate(t, now: c.now, calendar: c.calendar) },
                 currentRisk: try RiskGrade.parse(a["risk"] ?? "", field: "risk"),
                 now: c.now, calendar: c.calendar)
-            return BuiltRecord(payload: consent, formVersion: 1)
+            return BuiltRecord(payload: consent)
         })
 
     /// `boundary add`: a boundary discussion (SIM guide §25 and §29), the police
     /// mentor's to make final; other roles' entries are contributory.
-    static let boundary = FormSpec(
+    public static let boundary = FormSpec(
         kind: .boundary, command: "boundary add",
         fields: [
             .text("behaviour", question: "Behaviour", help: "The behaviour the boundary is about.", multiline: true),
@@ -54,6 +53,6 @@ extension FormSpec {
                 currentRisk: try RiskGrade.parse(a["risk"] ?? "", field: "risk"))
             let note = b.authority == .contributory
                 ? "Recorded as contributory: boundaries are the police mentor's final say (SIM guide §43)." : nil
-            return BuiltRecord(payload: b, formVersion: 1, note: note)
+            return BuiltRecord(payload: b, note: note)
         })
 }

@@ -1,9 +1,16 @@
-/// What a sync did for one destination: the end-of-shift summary.
-public struct DestinationReport: Encodable, Sendable, Equatable {
+/// What a sync did for one destination: the end-of-shift summary, and `sync --json`'s
+/// shape (docs/commands.md). Filled by the push engine, shown by the doors.
+public struct DeliverySummary: Encodable, Sendable, Equatable {
     public struct Rejection: Encodable, Sendable, Equatable {
         public let record: String
         public let kind: String
         public let reason: String
+
+        public init(record: String, kind: String, reason: String) {
+            self.record = record
+            self.kind = kind
+            self.reason = reason
+        }
     }
 
     public let destination: String

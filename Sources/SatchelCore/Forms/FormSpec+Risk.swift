@@ -1,11 +1,10 @@
 import Foundation
-import SatchelCore
 
 extension FormSpec {
     /// `risk add`: the four parts of SIM guide §46 and a grade from the Risk
     /// Quantification Matrix (§45). Clinical risk is the clinician's final say and
     /// criminal risk the police officer's (§43): the other role's grade is contributory.
-    static let risk = FormSpec(
+    public static let risk = FormSpec(
         kind: .risk, command: "risk add",
         fields: [
             .text("progress", question: "Progress notes", help: "SIM guide §46: progress since the last entry.", multiline: true),
@@ -31,7 +30,7 @@ extension FormSpec {
             if entry.authority == .contributory {
                 note += " Recorded as contributory: the final say on \(domain.rawValue) risk is the \(domain == .clinical ? "clinician" : "police officer")'s (SIM guide §43)."
             }
-            return BuiltRecord(payload: entry, formVersion: 1, note: note)
+            return BuiltRecord(payload: entry, note: note)
         })
 
     static func score(_ flag: String, question: String) -> FormField {

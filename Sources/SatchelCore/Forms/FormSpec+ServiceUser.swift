@@ -1,9 +1,8 @@
 import Foundation
-import SatchelCore
 
 extension FormSpec {
     /// `user add`: the person the team works with.
-    static let serviceUser = FormSpec(
+    public static let serviceUser = FormSpec(
         kind: .serviceUser, command: "user add",
         fields: [
             .text("name", question: "Full name", help: "The service user's full name as the agencies' systems hold it."),
@@ -38,6 +37,6 @@ extension FormSpec {
                 cpa: try a.given("cpa").map { t throws(FieldError) in try YesNo.parseBool(t, field: "cpa") },
                 paveTier: try a.given("pave-tier").map { t throws(FieldError) in try PaveTier.parse(t, field: "pave-tier") },
                 now: c.now, calendar: c.calendar)
-            return BuiltRecord(payload: user, formVersion: 1)
+            return BuiltRecord(payload: user)
         })
 }

@@ -3,13 +3,24 @@ import SatchelCore
 import SatchelStore
 import SatchelSync
 
+/// The sharing policy, asked at the moments that can change its answer: a record
+/// finalised, a consent recorded, a destination added, the start of a sync. Reads
+/// (`queue`, `status`, `history`, `sync --dry-run`) never ask it, so they never write.
 extension Session {
-    /// A configured destination, or an error naming what was typed.
-    func destination(named name: String) throws -> Destination {
-        guard let d = try config().destinations.first(where: { $0.name == name }) else {
-            throw CommandFailure(status: .badInput, message: "destination: no destination \(FieldError.quote(name)). See destination list.")
+    /// Makes sure every configured destination is known to the vault (a new one holds
+    /// what is already final until the policy is asked). A broken configuration is
+    /// returned as a warning, not thrown: capture goes on, and new records are held.
+    @discardableResult
+    func registerDestinations() -> String? {
+        do {
+            let known = Set(try vault.destinations())
+            for d in try config().destinations where !known.contains(d.name) {
+                try vault.addDestination(d.name)
+            }
+            return nil
+        } catch {
+            return "Warning: \(error) Records you finalise are held, not queued, until this is fixed."
         }
-        return d
     }
 
     /// For each configured destination: queue, or hold with the policy's reason. With a
@@ -38,7 +49,8 @@ extension Session {
         for entry in held {
             guard let h = headers[entry.recordID], subject == nil || h.subjectID == subject else { continue }
             guard let rule = rules[entry.destination] else {
-                try vault.decide(h.id, destination: entry.destination, route: .hold("\(entry.destination) is not in the configuration any more"))
+                let reason = "\(entry.destination) is not in the configuration any more"
+                if reason != entry.reason { try vault.decide(h.id, destination: entry.destination, route: .hold(reason)) }
                 continue
             }
             if ledgers[h.subjectID] == nil { ledgers[h.subjectID] = try consents(for: h.subjectID) }

@@ -1,10 +1,9 @@
 import Foundation
-import SatchelCore
 
 extension FormSpec {
     /// `top add`: the Treatment Outcomes Profile, every item (docs/top-form.md).
     /// PAVE SOP §8: a TOP is completed "in all circumstances unless there is a justified reason".
-    static let top = FormSpec(
+    public static let top = FormSpec(
         kind: .top, command: "top add",
         fields: [
             .choice("stage", TOPStage.self, question: "TOP stage", help: "start, review (about every 6 months), exit or post-exit."),
@@ -24,7 +23,7 @@ extension FormSpec {
                 interviewDate: try FieldDay.notAfterToday(a["interview-date"] ?? "today", field: "interview-date", what: TOPForm.dateWhat, now: c.now, calendar: c.calendar),
                 currentRisk: try RiskGrade.parse(a["risk"] ?? "", field: "risk"),
                 now: c.now, calendar: c.calendar)
-            return BuiltRecord(payload: form, formVersion: TOPForm.currentFormVersion)
+            return BuiltRecord(payload: form)
         })
 
     static func topItem(_ item: TOPField) -> FormField {

@@ -1,0 +1,34 @@
+import Foundation
+
+/// What a form needs to know beyond its answers: the time, who is writing, and what
+/// is already on record for the person (their consents and last risk grade).
+public struct FormContext: Sendable {
+    public var now: Date
+    public var calendar: Calendar = .london
+    public var role: Role
+    /// The grade stated on this person's latest record, offered as the default.
+    public var lastRisk: RiskGrade?
+    /// The latest risk-entry grade in each domain, to show the change.
+    public var lastRiskByDomain: [RiskDomain: RiskGrade] = [:]
+    /// Every consent decision on record for this person.
+    public var consents = ConsentLedger([])
+
+    public init(now: Date, role: Role) {
+        self.now = now
+        self.role = role
+    }
+}
+
+/// A form's result: the payload to seal as the final body, and what to tell the user.
+public struct BuiltRecord: Sendable {
+    public let payload: any RecordPayload
+    /// Shown after finalising, e.g. "Risk raised from Medium to High".
+    public var note: String?
+
+    public init(payload: any RecordPayload, note: String? = nil) {
+        self.payload = payload
+        self.note = note
+    }
+
+    public var formVersion: Int { type(of: payload).formVersion }
+}

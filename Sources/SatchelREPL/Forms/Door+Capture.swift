@@ -1,0 +1,62 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+import SatchelUseCases
+
+extension Door {
+    /// Fills and saves one record: guided when someone is at the prompt, from the
+    /// flags otherwise.
+    func capture(_ kind: RecordKind, given: FormAnswers, userReference: String?, draftOnly: Bool) throws {
+        var capture = try session.startCapture(kind, userReference: userReference)
+        try fill(&capture, given: given, draftOnly: draftOnly)
+    }
+
+    /// Picks up a draft where it was left.
+    func resume(_ header: RecordHeader) throws {
+        var (capture, answers) = try session.resumeCapture(header)
+        try fill(&capture, given: answers, draftOnly: false)
+    }
+
+    private func fill(_ capture: inout Capture, given: FormAnswers, draftOnly: Bool) throws {
+        guard prompter.isInteractive, !draftOnly else {
+            switch try session.save(&capture, given: given, draftOnly: draftOnly) {
+            case .keptAsDraft(let id): say("Kept as a draft (\(short(id))). Resume it with: drafts --resume \(short(id))")
+            case .finalised(let receipt): report(receipt)
+            }
+            return
+        }
+        // Nothing opened for the form is shown before its reads are in the audit log.
+        try session.recordReads(&capture)
+        var draft = capture
+        let runner = FormRunner(spec: capture.form, context: capture.context, prompter: prompter) { answers in
+            try self.session.keepDraft(&draft, answers)
+        }
+        let id = short(capture.id)
+        switch try runner.run(starting: given) {
+        case .keptAsDraft(let a, let interrupted):
+            if a.values.isEmpty {
+                say("Nothing was answered; nothing was saved.")
+            } else {
+                say("\(interrupted ? "Stopped. " : "")Kept as a draft (\(id)). Resume it with: drafts --resume \(id)")
+            }
+        case .finalise(let answers, let built):
+            report(try session.finalise(&draft, answers: answers, built: built))
+        }
+    }
+
+    private func report(_ r: CaptureReceipt) {
+        if let warning = r.configWarning { Console.error(warning) }
+        let id = short(r.header.id)
+        if r.header.kind == .serviceUser {
+            say("Saved service user \(id). Open them with: open \(r.alias ?? id)")
+        } else {
+            let fate = r.heldFrom == 0
+                ? "queued for delivery" : "held back from \(r.heldFrom) destination\(r.heldFrom == 1 ? "" : "s") (see `queue`)"
+            say("Saved and finalised \(r.header.kind.rawValue) \(id)\(r.initials.map { " for \($0)" } ?? ""); \(fate).")
+        }
+        if r.released > 0 {
+            say("\(r.released) held record\(r.released == 1 ? "" : "s") for this person now queued for delivery.")
+        }
+        if let note = r.note { say(note) }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+
+/// One record being captured: which form, the record's id and subject, and what the
+/// form knows of the person. The door fills the answers (prompting or from flags);
+/// the session saves them.
+public struct Capture {
+    public let form: FormSpec
+    public let id: UUID
+    public let subject: UUID
+    public let context: FormContext
+    /// Audit entries of the bodies opened for `context`, written with the first save.
+    var reads: [ReadNote]
+
+    public var kind: RecordKind { form.kind }
+}
+
+/// What finalising a record came to, for the door to report.
+public struct CaptureReceipt: Sendable {
+    public let header: RecordHeader
+    /// The service user's alias (a service-user record) or the subject's initials.
+    public let alias: String?
+    public let initials: String?
+    /// Destinations the sharing policy held the record back from.
+    public let heldFrom: Int
+    /// Destinations known to the vault.
+    public let destinations: Int
+    /// Held records a consent released to the outbox.
+    public let released: Int
+    /// What the form has to say (e.g. "Risk raised from Medium to High").
+    public let note: String?
+    /// A configuration problem that held the record everywhere.
+    public let configWarning: String?
+}

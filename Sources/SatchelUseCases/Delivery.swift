@@ -1,0 +1,52 @@
+import Foundation
+
+/// What waits for one destination (`queue`).
+public struct DestinationQueue: Encodable, Sendable {
+    public struct Item: Encodable, Sendable {
+        public let record: String
+        public let kind: String
+        public let serviceUser: String
+        public let state: String
+        public let attempts: Int?
+        public let reason: String?
+    }
+
+    public let name: String
+    /// In the configuration file.
+    public let configured: Bool
+    /// Known to the vault; false until a write use case (capture, sync, destination add) meets it.
+    public let registered: Bool
+    public var items: [Item]
+}
+
+/// What `destination test` found.
+public struct DestinationProbe: Sendable {
+    public struct Certificate: Sendable {
+        public let subject: String
+        public let issuer: String
+        public let notBefore: String
+        public let notAfter: String
+        public let publicKeyPin: String?
+    }
+
+    public let name: String
+    public let url: String
+    public let software: String?
+    public let fhirVersion: String
+    /// PUT with client ids everywhere (else conditional create).
+    public let putWithClientIDs: Bool
+    public let batch: Bool
+    public let certificates: [Certificate]
+}
+
+/// A configured destination as `destination list` shows it.
+public struct DestinationListing: Sendable {
+    public let name: String
+    public let url: String
+    public let kinds: [String]
+    public let agencyNames: [String]
+    public let auth: String
+    public let batchSize: Int
+    /// Which secrets are sealed in the vault.
+    public let sealedSecrets: [String]
+}

@@ -1,0 +1,153 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+
+extension Session {
+    /// Starts capturing a record of `kind`: about the given or open service user (a
+    /// service-user record is its own subject).
+    public func startCapture(_ kind: RecordKind, userReference: String?) throws -> Capture {
+        let id = UUID()
+        let subject = kind == .serviceUser ? id : try resolveUser(userReference).id
+        return try capture(kind.form, id: id, subject: subject)
+    }
+
+    /// Picks up a draft where it was left: the capture and the answers so far.
+    public func resumeCapture(_ header: RecordHeader) throws -> (Capture, FormAnswers) {
+        guard header.state == .draft, let record = try vault.read([header.id], reason: "resume draft").first,
+              let envelope = try? RecordCodec.decode(DraftEnvelope.self, from: record.body)
+        else { throw UseCaseError(.refused, "That draft cannot be resumed: it is not a draft Satchel can read.") }
+        return (try capture(header.kind.form, id: header.id, subject: header.subjectID), envelope.answers)
+    }
+
+    private func capture(_ form: FormSpec, id: UUID, subject: UUID) throws -> Capture {
+        let (context, reads) = try context(for: form.kind == .serviceUser ? nil : subject)
+        return Capture(form: form, id: id, subject: subject, context: context, reads: reads)
+    }
+
+    /// Writes the audit entries of what the capture opened, before anything of it is
+    /// shown (a guided form's first question) or when nothing will be saved.
+    public func recordReads(_ capture: inout Capture) throws {
+        try vault.audit(capture.reads)
+        capture.reads = []
+    }
+
+    /// Saves the answers so far as a sealed draft.
+    public func keepDraft(_ capture: inout Capture, _ answers: FormAnswers) throws {
+        try vault.saveDraft(draft(capture, try RecordCodec.encode(DraftEnvelope(command: capture.form.command, answers: answers))), reads: capture.reads)
+        capture.reads = []
+    }
+
+    /// Checks answers given without anyone to ask: what was given first, in form order
+    /// (so the error names the bad value), then every required field; defaults fill the rest.
+    public func complete(_ capture: Capture, given: FormAnswers) throws(UseCaseError) -> (FormAnswers, BuiltRecord) {
+        let spec = capture.form
+        var answers = given
+        for field in spec.fields {
+            guard let value = given[field.flag], !(value.isEmpty && !field.required) else { continue }
+            do { try field.check(value, capture.context) } catch { throw UseCaseError(.badInput, error.message) }
+        }
+        for field in spec.applicableFields(answers) where answers[field.flag] == nil {
+            if let d = field.defaultValue(capture.context) {
+                answers[field.flag] = d
+            } else if field.required {
+                throw UseCaseError(
+                    .badInput,
+                    "--\(field.flag): required (\(field.question.lowercased()); allowed: \(field.allowed)). Give it as a flag, or run from a terminal to be asked.")
+            }
+        }
+        do {
+            return (answers, try spec.build(answers, capture.context))
+        } catch {
+            throw UseCaseError(.badInput, error.message)
+        }
+    }
+
+    /// Finalises the record in one transaction (record, outbox or held rows, audit),
+    /// routed by the sharing policy; a consent re-asks the policy for that person.
+    public func finalise(_ capture: inout Capture, answers: FormAnswers, built: BuiltRecord) throws -> CaptureReceipt {
+        try checkAliasIsFree(capture, answers)
+        let configWarning = registerDestinations()
+        let header = try vault.saveFinal(
+            draft(capture, try RecordCodec.encode(built.payload), formVersion: built.formVersion),
+            routes: routes(kind: capture.kind, consents: capture.context.consents), reads: capture.reads)
+        capture.reads = []
+        if capture.kind == .serviceUser, let user = built.payload as? ServiceUser { remember(user, id: header.id) }
+        let released = capture.kind == .consent ? ((try? reevaluateHeld(subject: capture.subject)) ?? 0) : 0
+        let users = (try? serviceUsers()) ?? [:]
+        return CaptureReceipt(
+            header: header, alias: answers.given("alias"),
+            initials: capture.kind == .serviceUser ? nil : users[header.subjectID]?.initials,
+            heldFrom: (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0,
+            destinations: (try? vault.destinations().count) ?? 0,
+            released: released, note: built.note, configWarning: configWarning)
+    }
+
+    private func draft(_ c: Capture, _ body: [UInt8], formVersion: Int = 1) -> RecordDraft {
+        RecordDraft(id: c.id, kind: c.kind, subjectID: c.subject, formVersion: formVersion, body: body)
+    }
+
+    private func checkAliasIsFree(_ capture: Capture, _ answers: FormAnswers) throws {
+        guard capture.kind == .serviceUser, let alias = answers.given("alias")?.lowercased() else { return }
+        if let other = try serviceUsers().values.first(where: { $0.alias == alias }) {
+            throw UseCaseError(.badInput, "--alias: \"\(alias)\" is already used by another service user (\(other.initials)). Choose another alias.")
+        }
+    }
+
+    // MARK: - Drafts
+
+    /// Unfinished records, newest first.
+    public func drafts() throws -> [RecordHeader] {
+        try vault.headers(state: .draft)
+    }
+
+    /// The drafts with who they are about and how far they got (bodies audited as a view).
+    public func draftSummaries() throws -> [DraftSummary] {
+        let drafts = try drafts()
+        guard !drafts.isEmpty else { return [] }
+        let users = try serviceUsers()
+        return try vault.read(drafts.map(\.id), reason: "drafts list").map { r in
+            let h = r.header
+            let progress = (try? RecordCodec.decode(DraftEnvelope.self, from: r.body)).map { e in
+                (e.answers.values.count, h.kind.form.applicableFields(e.answers).count)
+            }
+            return DraftSummary(header: h, about: h.kind == .serviceUser ? nil : (users[h.subjectID]?.initials ?? "?"), answered: progress)
+        }
+    }
+
+    public func discardDraft(_ header: RecordHeader) throws {
+        try vault.discardDraft(header.id)
+    }
+}
+
+/// One draft as `drafts` lists it.
+public struct DraftSummary: Sendable {
+    public let header: RecordHeader
+    /// The subject's initials; nil for a new service user.
+    public let about: String?
+    /// (answered, applicable fields); nil when the body cannot be read.
+    public let answered: (Int, Int)?
+}
+
+extension Session {
+    /// What a capture without prompts came to.
+    public enum Saved: Sendable {
+        case keptAsDraft(UUID)
+        case finalised(CaptureReceipt)
+    }
+
+    /// Captures from the answers given (flags, a script): kept as a draft, or checked
+    /// and finalised. When nothing is saved, the reads made for it are still audited.
+    public func save(_ capture: inout Capture, given: FormAnswers, draftOnly: Bool) throws -> Saved {
+        do {
+            if draftOnly {
+                try keepDraft(&capture, given)
+                return .keptAsDraft(capture.id)
+            }
+            let (answers, built) = try complete(capture, given: given)
+            return .finalised(try finalise(&capture, answers: answers, built: built))
+        } catch {
+            try recordReads(&capture)
+            throw error
+        }
+    }
+}

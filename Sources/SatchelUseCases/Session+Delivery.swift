@@ -1,0 +1,70 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+import SatchelSync
+
+extension Session {
+    /// Delivers the outbox to each destination (or one): registers new destinations and
+    /// re-asks the policy first. With `dryRun`, lists what would be sent and changes nothing.
+    public func sync(
+        destination name: String? = nil, dryRun: Bool, progress: @escaping (String, Int, Int) -> Void = { _, _, _ in }
+    ) throws -> [DeliverySummary] {
+        if !dryRun {
+            _ = try config()
+            if let warning = registerDestinations() { throw UseCaseError(.config, warning) }
+            try reevaluateHeld()
+        }
+        let targets = try name.map { [try destination(named: $0)] } ?? config().destinations
+        guard !targets.isEmpty else {
+            throw UseCaseError(.config, "No destinations are configured. Add one with: destination add NAME --url https://…")
+        }
+        return try targets.map { d in
+            do {
+                let engine = PushEngine(vault: vault, destination: d, transport: try transport(for: d))
+                engine.progress = { done, total in progress(d.name, done, total) }
+                return engine.run(dryRun: dryRun)
+            } catch let error as TransportError {
+                var r = DeliverySummary(destination: d.name)
+                r.why = error.message
+                return r
+            }
+        }
+    }
+
+    func transport(for d: Destination) throws -> CurlEasy {
+        try CurlEasy(settings: d.transportSettings(keyPassphrase: try vault.secret(d.secretName(.keyPassphrase))))
+    }
+
+    /// What waits for each destination, what was rejected and what is held, with
+    /// reasons. A pure read: nothing is re-decided here.
+    public func queue() throws -> [DestinationQueue] {
+        let configured = Set(try config().destinations.map(\.name))
+        let headers = Dictionary(uniqueKeysWithValues: try vault.headers(state: .final).map { ($0.id, $0) })
+        let users = try serviceUsers()
+        func item(_ id: UUID, state: String, attempts: Int?, reason: String?) -> DestinationQueue.Item {
+            let h = headers[id]
+            return .init(
+                record: RecordRef.short(id), kind: h?.kind.rawValue ?? "?", serviceUser: h.map { initials(of: $0, in: users) } ?? "?",
+                state: state, attempts: attempts, reason: reason)
+        }
+        var queues: [String: DestinationQueue] = [:]
+        for name in configured {
+            queues[name] = DestinationQueue(name: name, configured: true, registered: false, items: [])
+        }
+        for name in try vault.destinations() {
+            queues[name] = DestinationQueue(name: name, configured: configured.contains(name), registered: true, items: [])
+        }
+        for o in try vault.outbox() where o.state != .delivered {
+            queues[o.destination]?.items.append(item(o.recordID, state: o.state.rawValue, attempts: o.attempts, reason: o.lastError))
+        }
+        for h in try vault.held() {
+            queues[h.destination]?.items.append(item(h.recordID, state: "held", attempts: nil, reason: h.reason))
+        }
+        return queues.values.sorted { $0.name < $1.name }
+    }
+}
+
+/// How records are named to people: the first 8 characters of the id.
+public enum RecordRef {
+    public static func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
+}

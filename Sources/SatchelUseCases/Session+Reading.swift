@@ -1,0 +1,45 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+
+/// One record as `history` lists it.
+public struct HistoryEntry: Sendable {
+    public let header: RecordHeader
+    /// The kind's one-line summary (`RecordPayload.summaryLine`); "(draft)" for a draft.
+    public let summary: String
+}
+
+/// Reading what is on record. Every body opened is audited as a view; nothing else is written.
+extension Session {
+    /// A service user's records, newest first.
+    public func history(of reference: String?) throws -> (user: ServiceUser, entries: [HistoryEntry]) {
+        let (id, user) = try resolveUser(reference)
+        let headers = try vault.headers(subject: id).filter { $0.kind != .serviceUser || $0.id != id }
+        let entries = try vault.read(headers.map(\.id), reason: "history").map { r in
+            HistoryEntry(header: r.header, summary: Self.summary(r))
+        }
+        return (user, entries)
+    }
+
+    static func summary(_ r: StoredRecord) -> String {
+        guard r.header.state == .final else { return "(draft)" }
+        guard let payload = try? RecordCodec.payload(kind: r.header.kind, body: r.body) else { return "(unreadable body)" }
+        return payload.summaryLine
+    }
+
+    /// Every service user, sorted by name.
+    public func serviceUserList() throws -> [(id: UUID, user: ServiceUser)] {
+        try serviceUsers().map { (id: $0.key, user: $0.value) }
+            .sorted { ($0.user.name, $0.id.uuidString) < ($1.user.name, $1.id.uuidString) }
+    }
+
+    /// Who, where, what is stored, what waits to be sent, and the audit head.
+    public func status() throws -> VaultStatus {
+        try vault.status()
+    }
+
+    /// Walks the audit chain.
+    public func verifyAudit() throws -> AuditLog.Verification {
+        try vault.verifyAudit()
+    }
+}

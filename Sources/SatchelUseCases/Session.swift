@@ -1,0 +1,184 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+import SatchelSync
+
+/// An unlocked vault and what the worker can do with it: the use cases both doors
+/// (the shell and the REPL) share. It never prompts and never prints; it returns
+/// values for the doors to render, and throws `UseCaseError` or `VaultError`.
+///
+/// The only place that combines the vault, the sharing policy and delivery.
+public final class Session {
+    public let vault: Vault
+    let clock: @Sendable () -> Date
+    /// The service user `open` made current; capture needs no `--user` then.
+    public var openUser: UUID?
+    private var index: [UUID: ServiceUser]?
+
+    /// Where the destinations are configured.
+    public let configPath: URL?
+    private var loadedConfig: SatchelConfig?
+
+    public init(vault: Vault, configPath: URL? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.vault = vault
+        self.configPath = configPath
+        self.clock = clock
+    }
+
+    // MARK: - Configuration
+
+    /// The destinations, read once. A broken file is an error naming the key.
+    func config() throws(UseCaseError) -> SatchelConfig {
+        if let loadedConfig { return loadedConfig }
+        guard let configPath else { return SatchelConfig() }
+        do {
+            let c = try SatchelConfig.load(from: configPath)
+            loadedConfig = c
+            return c
+        } catch {
+            throw UseCaseError(.config, error.message)
+        }
+    }
+
+    func forgetConfig() { loadedConfig = nil }
+
+    /// A configured destination, or an error naming what was typed.
+    func destination(named name: String) throws(UseCaseError) -> Destination {
+        guard let d = try config().destinations.first(where: { $0.name == name }) else {
+            throw UseCaseError(.badInput, "destination: no destination \(FieldError.quote(name)). See destination list.")
+        }
+        return d
+    }
+
+    // MARK: - Service users
+
+    /// Every service user, opened once per session (each read is audited).
+    public func serviceUsers() throws -> [UUID: ServiceUser] {
+        if let index { return index }
+        let ids = try vault.headers(state: .final, kind: .serviceUser).map(\.id)
+        var loaded: [UUID: ServiceUser] = [:]
+        for r in try vault.read(ids, reason: "service-user index") {
+            if let u = try? RecordCodec.decode(ServiceUser.self, from: r.body) { loaded[r.header.id] = u }
+        }
+        index = loaded
+        return loaded
+    }
+
+    /// Forgets what was opened (the idle lock wipes it with the keys).
+    public func forgetIndex() { index = nil }
+
+    /// Adds a service user just saved to the index, if it is loaded, so the next command
+    /// does not re-open (and re-audit) everyone.
+    func remember(_ user: ServiceUser, id: UUID) {
+        index?[id] = user
+    }
+
+    /// Finds a service user by alias, id prefix, or name (exact, else a unique prefix);
+    /// without a reference, the open one.
+    public func resolveUser(_ reference: String?) throws -> (id: UUID, user: ServiceUser) {
+        let users = try serviceUsers()
+        guard let reference = reference?.trimmingCharacters(in: .whitespaces), !reference.isEmpty else {
+            if let id = openUser, let u = users[id] { return (id, u) }
+            throw UseCaseError(.badInput, "--user: which service user? Give --user ALIAS, or open one first (open ALIAS).")
+        }
+        let key = FieldText.matchKey(reference)
+        let byAlias = users.filter { $0.value.alias == reference.lowercased() }
+        let byName = users.filter { FieldText.matchKey($0.value.name) == key }
+        let byID = reference.count >= 4 ? users.filter { $0.key.uuidString.lowercased().hasPrefix(reference.lowercased()) } : [:]
+        let byPrefix = users.filter { FieldText.matchKey($0.value.name).hasPrefix(key) }
+        for candidates in [byAlias, byName, byID, byPrefix] where !candidates.isEmpty {
+            guard candidates.count == 1, let hit = candidates.first else {
+                let list = candidates.values.map { $0.alias ?? $0.initials }.sorted().joined(separator: ", ")
+                throw UseCaseError(.badInput, "--user: \(FieldError.quote(reference)) matches \(candidates.count) service users (\(list)). Use the alias.")
+            }
+            return (hit.key, hit.value)
+        }
+        throw UseCaseError(.badInput, "--user: no service user matches \(FieldError.quote(reference)). See `user list`, or add them with `user add`.")
+    }
+
+    /// The initials of the open service user, if the index is loaded.
+    public var openInitials: String? {
+        guard let id = openUser else { return nil }
+        return index?[id]?.initials
+    }
+
+    /// Service users' initials by id, for listings (a record's subject, or itself).
+    func initials(of header: RecordHeader, in users: [UUID: ServiceUser]) -> String {
+        users[header.kind == .serviceUser ? header.id : header.subjectID]?.initials ?? "?"
+    }
+
+    // MARK: - What is on record for a person
+
+    /// What a form about `subject` needs to know. The bodies opened for it are not
+    /// audited yet: their notes come back with the context, for the save that follows.
+    func context(for subject: UUID?) throws -> (FormContext, [ReadNote]) {
+        var c = FormContext(now: clock(), role: vault.role)
+        guard let subject else { return (c, []) }
+        var reads: [ReadNote] = []
+        let latest = try vault.headers(subject: subject, state: .final, excludingKind: .serviceUser, limit: 1)
+        if let latest = latest.first {
+            let opened = try vault.readForSave([latest.id], reason: "risk default")
+            reads += opened.reads
+            c.lastRisk = opened.records.first.flatMap { RecordCodec.statedRisk($0.body) }
+        }
+        for h in try vault.headers(subject: subject, state: .final, kind: .risk) {
+            guard c.lastRiskByDomain.count < RiskDomain.allCases.count else { break }
+            let opened = try vault.readForSave([h.id], reason: "risk change")
+            reads += opened.reads
+            guard let r = opened.records.first, let e = try? RecordCodec.decode(RiskAssessmentEntry.self, from: r.body) else { continue }
+            if c.lastRiskByDomain[e.domain] == nil { c.lastRiskByDomain[e.domain] = e.grade }
+        }
+        let ids = try vault.headers(subject: subject, state: .final, kind: .consent).map(\.id)
+        let opened = try vault.readForSave(ids, reason: "consent check")
+        c.consents = Self.ledger(opened.records)
+        return (c, reads + opened.reads)
+    }
+
+    /// Every final consent decision on record for a person, oldest first (each read audited).
+    func consents(for subject: UUID) throws -> ConsentLedger {
+        let ids = try vault.headers(subject: subject, state: .final, kind: .consent).map(\.id)
+        return Self.ledger(try vault.read(ids, reason: "consent check"))
+    }
+
+    static func ledger(_ records: [StoredRecord]) -> ConsentLedger {
+        var entries: [ConsentLedger.Entry] = []
+        for r in records {
+            guard let consent = try? RecordCodec.decode(Consent.self, from: r.body) else { continue }
+            entries.append(.init(consent: consent, recordedAt: r.header.finalisedOrCreatedAt))
+        }
+        return ConsentLedger(entries.sorted { $0.recordedAt < $1.recordedAt })
+    }
+}
+
+@available(*, unavailable)
+extension Session: Sendable {}
+
+extension Session {
+    /// Where the configuration file is: `--config FILE`, else
+    /// `$XDG_CONFIG_HOME/satchel/config.toml`, else `~/.config/satchel/config.toml`.
+    public static func configPath(explicit: String?, environment: [String: String]) -> URL {
+        SatchelConfig.path(explicit: explicit, environment: environment)
+    }
+}
+
+extension Session {
+    /// Wipes the keys and forgets every opened body (the REPL's `lock` and idle lock).
+    public func lock() {
+        vault.lock()
+        forgetIndex()
+    }
+
+    /// Unlocks again after `lock()`.
+    public func unlock(passphrase: SecretBytes) throws {
+        try vault.unlock(passphrase: passphrase)
+    }
+
+    /// Aliases and names of the service users, for Tab completion (names escaped so
+    /// they stay one word); empty when they cannot be read.
+    public func userHandles() -> [String] {
+        guard let users = try? serviceUsers() else { return [] }
+        return users.values.flatMap { u in
+            [u.alias, u.name.replacingOccurrences(of: " ", with: "\\ ")].compactMap { $0 }
+        }.sorted()
+    }
+}
