@@ -52,7 +52,7 @@ let package = Package(
         // a child-process runner that can hand a passphrase over a file descriptor).
         .target(
             name: "SatchelTestSupport",
-            dependencies: ["SatchelCore", "SatchelStore", "SatchelSync", "CPTYSupport"],
+            dependencies: ["SatchelCore", "SatchelStore", "SatchelSync", "SatchelREPL", "CPTYSupport"],
             path: "Tests/SatchelTestSupport"),
         // posix_openpt and friends, which glibc's Swift overlay does not import.
         .target(name: "CPTYSupport", path: "Tests/CPTYSupport"),
@@ -67,6 +67,12 @@ let package = Package(
             name: "SatchelSyncTests",
             dependencies: [
                 "SatchelSync", "SatchelStore", "SatchelCore", "SatchelTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "SatchelUseCasesTests",
+            dependencies: [
+                "SatchelUseCases", "SatchelSync", "SatchelStore", "SatchelCore", "SatchelTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(

@@ -20,7 +20,8 @@ extension Session {
         }
         return try targets.map { d in
             do {
-                let engine = PushEngine(vault: vault, destination: d, transport: try transport(for: d))
+                let engine = PushEngine(
+                    vault: vault, destination: d, transport: try delivery.transport(d), clock: delivery.clock, random: delivery.random)
                 engine.progress = { done, total in progress(d.name, done, total) }
                 return engine.run(dryRun: dryRun)
             } catch let error as TransportError {
@@ -29,10 +30,6 @@ extension Session {
                 return r
             }
         }
-    }
-
-    func transport(for d: Destination) throws -> CurlEasy {
-        try CurlEasy(settings: d.transportSettings(keyPassphrase: try vault.secret(d.secretName(.keyPassphrase))))
     }
 
     /// What waits for each destination, what was rejected and what is held, with

@@ -88,7 +88,7 @@ extension Session {
     /// Fetches the destination's /metadata: what it speaks and the certificate it showed.
     public func probe(destination name: String) throws -> DestinationProbe {
         let d = try destination(named: name)
-        let transport = try transport(for: d)
+        let transport = try DeliveryEnvironment.curl(d, secret: vault.secret)
         let engine = PushEngine(vault: vault, destination: d, transport: transport)
         let capabilities: ServerCapabilities
         do {

@@ -18,11 +18,17 @@ public final class Session {
     /// Where the destinations are configured.
     public let configPath: URL?
     private var loadedConfig: SatchelConfig?
+    /// How sync reaches the destinations (libcurl unless a test says otherwise).
+    let delivery: DeliveryEnvironment
 
-    public init(vault: Vault, configPath: URL? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        vault: Vault, configPath: URL? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+        delivery: DeliveryEnvironment? = nil
+    ) {
         self.vault = vault
         self.configPath = configPath
         self.clock = clock
+        self.delivery = delivery ?? .live(secret: vault.secret)
     }
 
     // MARK: - Configuration

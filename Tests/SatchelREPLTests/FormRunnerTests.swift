@@ -1,5 +1,6 @@
 import Foundation
 import SatchelCore
+import SatchelTestSupport
 import Testing
 @testable import SatchelREPL
 

@@ -1,5 +1,5 @@
 /// What a person answered at a prompt.
-enum PromptReply: Equatable {
+public enum PromptReply: Equatable, Sendable {
     case answer(String)
     /// Ctrl-C.
     case interrupted
@@ -9,7 +9,7 @@ enum PromptReply: Equatable {
 
 /// Asks a person one line at a time. The REPL's prompter is GNU readline (with Tab
 /// completion and the idle lock); tests use a scripted one.
-protocol Prompter: AnyObject {
+public protocol Prompter: AnyObject {
     /// False when nobody is there to answer: a missing field is then an error that names it.
     var isInteractive: Bool { get }
     func ask(_ prompt: String, completions: [String]) -> PromptReply

@@ -3,7 +3,7 @@ import SatchelUseCases
 
 /// Where the REPL reads command lines: readline on a terminal, plain lines from a
 /// script (`satchel < visit.txt`).
-protocol CommandInput: Prompter {
+public protocol CommandInput: Prompter {
     /// Reads one command line; interactive inputs keep it in memory-only history.
     func readCommand(prompt: String) -> PromptReply
 }

@@ -1,10 +1,12 @@
 import Foundation
-@testable import SatchelSync
+import SatchelSync
 
 /// A FHIR server in memory, as a transport double: stores what batch Bundles PUT or
 /// conditionally create, answers batch-responses, and misbehaves on cue.
-final class FakeFHIRServer: HTTPTransport {
-    enum Fault {
+public final class FakeFHIRServer: HTTPTransport {
+    public init() {}
+
+    public enum Fault {
         case status(Int, headers: [String: String] = [:], body: String = "")
         case transport(TransportError.Kind)
         /// Store the bundle, then lose the reply (the ambiguous case).
@@ -20,32 +22,32 @@ final class FakeFHIRServer: HTTPTransport {
         case commitThenStatus(Int)
     }
 
-    var updateCreate = true
+    public var updateCreate = true
     /// Faults for the next /metadata requests, in order.
-    var metadataFaults: [Fault] = []
+    public var metadataFaults: [Fault] = []
     /// Faults for the next bundle POSTs, in order; an empty queue means behave.
-    var faults: [Fault] = []
-    private(set) var stored: [String: Int] = [:]  // "Type/id" → versions written
-    private(set) var bundleRequests: [[String]] = []  // "Type/id" per entry, per bundle
-    private(set) var requests = 0
-    var validTokens: Set<String> = ["Bearer good"]
-    var requireAuth = false
+    public var faults: [Fault] = []
+    public private(set) var stored: [String: Int] = [:]  // "Type/id" → versions written
+    public private(set) var bundleRequests: [[String]] = []  // "Type/id" per entry, per bundle
+    public private(set) var requests = 0
+    public var validTokens: Set<String> = ["Bearer good"]
+    public var requireAuth = false
 
     // Realistic mode (opt-in; the rest of this file is unchanged by it): see `realisticBundle`.
     /// Keep resources as a FHIR server does and journal every processed bundle.
-    var realistic = false
+    public var realistic = false
     /// "Type/id" → resource, in realistic mode.
-    private(set) var resources: [String: Resource] = [:]
+    public private(set) var resources: [String: Resource] = [:]
     /// Every bundle processed in realistic mode, in order.
-    private(set) var journal: [Exchange] = []
+    public private(set) var journal: [Exchange] = []
     /// Record id → resources created for it (more than one is a duplicate).
-    private(set) var creates: [String: Int] = [:]
+    public private(set) var creates: [String: Int] = [:]
     /// Standing refusals (realistic mode): an entry whose record id starts with the key is
     /// refused every time it is sent, until the rule is removed.
-    var entryRules: [String: EntryRefusal] = [:]
+    public var entryRules: [String: EntryRefusal] = [:]
     private var nextServerID = 1
 
-    func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+    public func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
         requests += 1
         if requireAuth, request.url.hasSuffix("/token") == false {
             let auth = request.headers.first { $0.name == "Authorization" }?.value ?? ""
@@ -80,7 +82,7 @@ final class FakeFHIRServer: HTTPTransport {
     }
 
     /// Type/id of each entry: from the PUT url, or the resource's id for a conditional create.
-    static func entries(_ body: [UInt8]) -> [(key: String, method: String)] {
+    public static func entries(_ body: [UInt8]) -> [(key: String, method: String)] {
         guard let bundle = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
               let entries = bundle["entry"] as? [[String: Any]] else { return [] }
         return entries.map { e in
@@ -93,7 +95,7 @@ final class FakeFHIRServer: HTTPTransport {
         }
     }
 
-    var metadata: String {
+    public var metadata: String {
         let types = ["Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse", "Consent", "Communication"]
         let resources = types.map { #"{"type":"\#($0)","updateCreate":\#(updateCreate),"conditionalCreate":true,"interaction":[{"code":"create"},{"code":"update"},{"code":"read"}]}"# }
         return #"{"resourceType":"CapabilityStatement","status":"active","date":"2026-11-23","kind":"instance","fhirVersion":"4.0.1","format":["json"],"software":{"name":"fake"},"rest":[{"mode":"server","interaction":[{"code":"batch"}],"resource":[\#(resources.joined(separator: ","))]}]}"#
@@ -123,25 +125,30 @@ final class FakeFHIRServer: HTTPTransport {
 // MARK: - Realistic mode: resources kept the way a FHIR server keeps them
 
 /// A status and the OperationOutcome diagnostics for one refused entry.
-struct EntryRefusal: Equatable {
-    let status: Int
-    let diagnostics: String
+public struct EntryRefusal: Equatable {
+    public let status: Int
+    public let diagnostics: String
+
+    public init(status: Int, diagnostics: String) {
+        self.status = status
+        self.diagnostics = diagnostics
+    }
 }
 
 extension FakeFHIRServer {
     /// One resource held by the server.
-    struct Resource: Equatable {
-        let type: String
-        let id: String
-        var identifiers: [String]  // "system|value"
-        var version: Int
-        var key: String { "\(type)/\(id)" }
+    public struct Resource: Equatable {
+        public let type: String
+        public let id: String
+        public var identifiers: [String]  // "system|value"
+        public var version: Int
+        public var key: String { "\(type)/\(id)" }
         /// The value of Satchel's record identifier: the record's UUID, lowercase.
-        var recordID: String? { FakeFHIRServer.recordID(identifiers) }
+        public var recordID: String? { FakeFHIRServer.recordID(identifiers) }
     }
 
     /// What the server did with one entry of a batch.
-    enum EntryResult: Equatable {
+    public enum EntryResult: Equatable {
         case created(String)
         case updated(String)
         /// A conditional create that found the resource already there: nothing written.
@@ -149,36 +156,36 @@ extension FakeFHIRServer {
         case refused(EntryRefusal)
     }
 
-    struct JournalEntry: Equatable {
-        let method: String
-        let type: String
-        let recordID: String?
-        let result: EntryResult
+    public struct JournalEntry: Equatable {
+        public let method: String
+        public let type: String
+        public let recordID: String?
+        public let result: EntryResult
     }
 
     /// One bundle the server processed. `replied` is false when the server committed but
     /// its batch-response never went back (commit-then-drop, commit-then-status).
-    struct Exchange: Equatable {
-        let entries: [JournalEntry]
-        let replied: Bool
+    public struct Exchange: Equatable {
+        public let entries: [JournalEntry]
+        public let replied: Bool
     }
 
     /// An entry of a request Bundle, as the server reads it.
-    struct RequestEntry {
-        let method: String
-        let url: String
-        let ifNoneExist: String?
-        let type: String
-        let identifiers: [String]
-        var recordID: String? { FakeFHIRServer.recordID(identifiers) }
+    public struct RequestEntry {
+        public let method: String
+        public let url: String
+        public let ifNoneExist: String?
+        public let type: String
+        public let identifiers: [String]
+        public var recordID: String? { FakeFHIRServer.recordID(identifiers) }
     }
 
-    static func recordID(_ identifiers: [String]) -> String? {
+    public static func recordID(_ identifiers: [String]) -> String? {
         let prefix = FHIRMapper.identifierSystem + "|"
         return identifiers.last { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
     }
 
-    static func requestEntries(_ body: [UInt8]) -> [RequestEntry] {
+    public static func requestEntries(_ body: [UInt8]) -> [RequestEntry] {
         guard let bundle = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
               let entries = bundle["entry"] as? [[String: Any]] else { return [] }
         return entries.map { e in
@@ -197,11 +204,11 @@ extension FakeFHIRServer {
     }
 
     /// Every resource the server holds for one record (by Satchel's record identifier).
-    func resources(forRecord id: String) -> [Resource] {
+    public func resources(forRecord id: String) -> [Resource] {
         resources.values.filter { $0.recordID == id }.sorted { $0.key < $1.key }
     }
 
-    func realisticBundle(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+    public func realisticBundle(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
         let fault = faults.isEmpty ? nil : faults.removeFirst()
         if let canned = try cannedReply(fault) { return canned }
         let entries = Self.requestEntries(request.body)
@@ -281,18 +288,20 @@ extension FakeFHIRServer {
         return .created(r.key)
     }
 
-    static func outcome(_ diagnostics: String, code: String) -> String {
+    public static func outcome(_ diagnostics: String, code: String) -> String {
         let text = String(decoding: (try? JSONSerialization.data(withJSONObject: [diagnostics])) ?? Data("[\"\"]".utf8), as: UTF8.self)
         return #"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"\#(code)","diagnostics":\#(text.dropFirst().dropLast())}]}"#
     }
 }
 
 /// A clock that only moves when the engine sleeps.
-final class FakeClock: SyncClock {
-    var current = Date(timeIntervalSince1970: 1_795_430_000)
-    private(set) var sleeps: [Double] = []
-    func now() -> Date { current }
-    func sleep(seconds: Double) {
+public final class FakeClock: SyncClock {
+    public init() {}
+
+    public var current = Date(timeIntervalSince1970: 1_795_430_000)
+    public private(set) var sleeps: [Double] = []
+    public func now() -> Date { current }
+    public func sleep(seconds: Double) {
         sleeps.append(seconds)
         current += seconds
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import SatchelTestSupport
 import SatchelCore
 import SatchelStore
 @testable import SatchelSync
@@ -293,6 +294,15 @@ struct OutboxModel {
         }
         records[id]?.state = .pending
         records[id]?.hasReason = false
+        return nil
+    }
+
+    /// The sharing policy, asked again, still holds the record: its reason is the policy's.
+    mutating func hold(_ id: UUID, reason: String) -> String? {
+        guard let r = records[id], case .held = r.state else {
+            return "kept \(records[id]?.label ?? id.uuidString) held, but the model has it \(records[id]?.state.description ?? "unknown")"
+        }
+        records[id]?.state = .held(reason)
         return nil
     }
 

@@ -4,12 +4,14 @@ import PropertyBased
 import SatchelCore
 import SatchelStore
 import SatchelTestSupport
+import SatchelUseCases
 import Testing
 @testable import SatchelSync
 
 /// Model-based test of the outbox (bench/reliability campaign 10): random sequences of
-/// finalise, crash, deliver, reject and retry steps against a vault on disk, the push
-/// engine and a fake FHIR server that keeps resources the way a real one does. After every
+/// finalise, crash, deliver, reject and retry steps against a vault on disk, the use-case
+/// layer's sync (`Session.sync`: the sharing policy asked again, then the push engine)
+/// and a fake FHIR server that keeps resources the way a real one does. After every
 /// step the vault, the server and the model must agree; at the end, after a crash and
 /// clean syncs, every final record is on the server exactly once (and delivered in the
 /// vault) or quarantined with a reason, and the audit log verifies.
@@ -120,7 +122,10 @@ final class ModelRun {
     let location: VaultLocation
     let server = FakeFHIRServer()
     let clock = FakeClock()
-    let destination: Destination
+    let batchSize: Int
+    /// The configuration the session reads: the destination, and whether its policy
+    /// lets anything through (rewritten before each pass).
+    let configPath: URL
     /// The open vault of the current process; nil only while "dead".
     private var vault: Vault?
     private(set) var model = OutboxModel()
@@ -142,11 +147,20 @@ final class ModelRun {
         self.vault = vault
         server.realistic = true
         server.updateCreate = putWithClientIDs
-        var d = Destination(
-            name: Self.destinationName, baseURL: Self.baseURL,
-            rule: SharingRule(destination: Self.destinationName, kinds: Set(RecordKind.allCases), agencyNames: []))
-        d.batchSize = batchSize
-        destination = d
+        self.batchSize = batchSize
+        configPath = directory.appendingPathComponent("config.toml")
+        try writeConfig(receives: true)
+    }
+
+    /// The destination's definition: every kind, or (to keep held records held) none.
+    func writeConfig(receives: Bool) throws {
+        let kinds = receives ? RecordKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") : ""
+        try """
+            [destination.\(Self.destinationName)]
+            url = "\(Self.baseURL)"
+            kinds = [\(kinds)]
+            batch-size = \(batchSize)
+            """.write(to: configPath, atomically: true, encoding: .utf8)
     }
 
     /// In /dev/shm when there is one: the crashes here are a process's, not the machine's
@@ -214,6 +228,9 @@ final class ModelRun {
             let id = try SampleRecords.serviceUser(vault, name: person.name, nhsNumber: person.nhsNumber, routes: routes)
             people[step.person] = id
             model.add(ModelRecord(id: id, person: step.person, choice: nil, patient: id, state: state))
+            // Consent to share with the destination, so the policy releases what it holds.
+            let consent = try SampleRecords.consent(vault, about: id, with: Self.destinationName, routes: routes)
+            model.add(ModelRecord(id: consent, person: step.person, choice: .consent, patient: id, state: state))
             return
         }
         let id: UUID
@@ -325,20 +342,26 @@ final class ModelRun {
         var auditLengthAtDeath: Int?
     }
 
-    /// One `sync` by the current process: the sharing policy is asked again (when
-    /// `release`), then the push engine runs against the server with the faults `plan`
-    /// makes for the records then queued. With a crash point, the process may die in it;
-    /// the caller then reopens the vault.
+    /// One `sync` by the current process, through the use-case layer: the session asks
+    /// the sharing policy again — which releases every held record (`release`: the
+    /// destination takes every kind and each person consented) or keeps it held with
+    /// the policy's reason (the destination takes no kind) — then the push engine runs
+    /// against the server with the faults `plan` makes for the records then queued.
+    /// With a crash point, the process may die in it; the caller then reopens the vault.
     func pass(
         release: Bool, plan: ([UUID]) -> (ServerScript, CrashPoint?) = { _ in (ServerScript(), nil) }
     ) throws -> PassOutcome {
         passes += 1
         var problems: [String] = []
-        if release {
-            let vault = try openVault()
-            for h in try vault.held(destination: name) {
-                try vault.decide(h.recordID, destination: name, route: .queue)
+        try writeConfig(receives: release)
+        let vault = try openVault()
+        let kinds = Dictionary(uniqueKeysWithValues: try vault.headers(state: .final).map { ($0.id, $0.kind) })
+        for h in try vault.held(destination: name) {
+            if release {
                 if let p = model.release(h.recordID) { problems.append(p) }
+            } else {
+                let kind = kinds[h.recordID]?.rawValue ?? "?"
+                if let p = model.hold(h.recordID, reason: "\(name) does not receive \(kind) records (its sharing policy)") { problems.append(p) }
             }
         }
         model.recoverInFlight()  // the engine's first act
@@ -394,7 +417,7 @@ final class ModelRun {
     /// About how many bundles a clean pass would send: the queued Patients', then the rest's.
     func bundles(_ pending: [UUID]) -> Int {
         let patients = pending.filter { model.records[$0]?.isPatient == true }.count
-        let batch = max(1, destination.batchSize)
+        let batch = max(1, batchSize)
         return (patients + batch - 1) / batch + (pending.count - patients + batch - 1) / batch
     }
 
@@ -411,13 +434,15 @@ final class ModelRun {
         let process = ClientProcess(vault: try openVault())
         let transport = DyingTransport(server: server, process: process, crash: crash)
         let engineClock = DyingClock(inner: clock, process: process, crash: crash)
-        let engine = PushEngine(vault: process.vault, destination: destination, transport: transport, clock: engineClock, random: { 0.5 })
+        let session = Session(
+            vault: process.vault, configPath: configPath,
+            delivery: DeliveryEnvironment(transport: { _ in transport }, clock: engineClock, random: { 0.5 }))
         var reports = 0
-        engine.progress = { _, _ in
+        let summaries = try session.sync(dryRun: false) { _, _, _ in
             reports += 1
             if crash == .afterSettle(reports) { process.die() }
         }
-        let report = engine.run()
+        let report = summaries.first ?? DeliverySummary(destination: name)
         return EngineRun(sent: transport.sent, report: report, died: process.dead, auditLengthAtDeath: process.auditLengthAtDeath)
     }
 
