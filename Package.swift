@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // The line editor's SIGINT/SIGWINCH handler and its stdout helpers: C with state.
+        .target(name: "CTerminal"),
 
         .target(name: "SatchelCore"),
         .target(
@@ -30,7 +32,7 @@ let package = Package(
         .target(
             name: "SatchelREPL",
             dependencies: [
-                "SatchelCore", "SatchelStore", "SatchelSync", "CReadline",
+                "SatchelCore", "SatchelStore", "SatchelSync", "CReadline", "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "satchel", dependencies: ["SatchelREPL"]),

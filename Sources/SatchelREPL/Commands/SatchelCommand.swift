@@ -1,5 +1,5 @@
 import ArgumentParser
-internal import CReadline
+internal import CTerminal
 import Foundation
 import SatchelCore
 import SatchelStore
