@@ -6,7 +6,12 @@ import PackageDescription
 let package = Package(
     name: "Satchel",
     products: [
-        .executable(name: "satchel", targets: ["satchel"])
+        .executable(name: "satchel", targets: ["satchel"]),
+        // For the libFuzzer package in fuzz/ (fuzz/README.md), which depends on this one
+        // by path: the modules its targets read input through.
+        .library(name: "SatchelCore", targets: ["SatchelCore"]),
+        .library(name: "SatchelSync", targets: ["SatchelSync"]),
+        .library(name: "SatchelREPL", targets: ["SatchelREPL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -18,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // The line editor's SIGINT/SIGWINCH handler and its stdout helpers: C with state.
+        .target(name: "CTerminal"),
 
         .target(name: "SatchelCore"),
         .target(
@@ -33,20 +40,10 @@ let package = Package(
         .target(
             name: "SatchelREPL",
             dependencies: [
-                "SatchelCore", "SatchelStore", "SatchelUseCases", "CReadline",
+                "SatchelCore", "SatchelStore", "SatchelUseCases", "CReadline", "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "satchel", dependencies: ["SatchelREPL", "SatchelUseCases"]),
-
-        // libFuzzer entry points (bench/reliability campaign 9, fuzz/README.md). A normal
-        // build makes each one a corpus replayer; `fuzz/run` rebuilds it with
-        // -sanitize=fuzzer,address -DFUZZING, where its main starts libFuzzer's driver.
-        .target(name: "FuzzSupport", path: "fuzz/Sources/FuzzSupport"),
-        .executableTarget(name: "FuzzLineParser", dependencies: ["FuzzSupport", "SatchelREPL"], path: "fuzz/Sources/FuzzLineParser"),
-        .executableTarget(name: "FuzzDateParser", dependencies: ["FuzzSupport", "SatchelCore"], path: "fuzz/Sources/FuzzDateParser"),
-        .executableTarget(
-            name: "FuzzFHIRResponse", dependencies: ["FuzzSupport", "SatchelSync"], path: "fuzz/Sources/FuzzFHIRResponse"),
-        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", "SatchelSync"], path: "fuzz/Sources/FuzzConfig"),
 
         // Test doubles and helpers shared by the test targets (a temporary vault,
         // a child-process runner that can hand a passphrase over a file descriptor).
@@ -67,7 +64,6 @@ let package = Package(
             name: "SatchelSyncTests",
             dependencies: [
                 "SatchelSync", "SatchelStore", "SatchelCore", "SatchelTestSupport",
-                .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
             name: "SatchelUseCasesTests",

@@ -1,7 +1,6 @@
 #ifndef SATCHEL_CCURL_SHIM_H
 #define SATCHEL_CCURL_SHIM_H
 #include <curl/curl.h>
-#include <signal.h>
 
 // curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call.
 // One typed wrapper per argument kind, as swift-corelibs-foundation's
@@ -19,7 +18,4 @@ static inline curl_version_info_data *satchel_curl_version_info(void) { return c
 static inline CURLcode satchel_curl_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
 // CURLOPT_XFERINFOFUNCTION takes a different function-pointer type than the write callback.
 static inline CURLcode satchel_curl_setopt_xferinfo(CURL *h, CURLoption o, curl_xferinfo_callback v) { return curl_easy_setopt(h, o, v); }
-// SIG_IGN is a cast macro that Swift does not import. libcurl with NOSIGNAL can
-// still raise SIGPIPE from OpenSSL writes on a dead socket; ignore it process-wide.
-static inline void satchel_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 #endif

@@ -9,6 +9,12 @@ public struct KDFParameters: Equatable, Sendable {
     public var memLimit: Int
     public var salt: [UInt8]
 
+    public init(opsLimit: UInt64, memLimit: Int, salt: [UInt8]) {
+        self.opsLimit = opsLimit
+        self.memLimit = memLimit
+        self.salt = salt
+    }
+
     /// libsodium's MODERATE limits (3 passes, 256 MiB): the floor for a real vault.
     public static func moderate() -> KDFParameters {
         KDFParameters(
@@ -17,14 +23,6 @@ public struct KDFParameters: Equatable, Sendable {
             salt: Sodium.randomBytes(Int(crypto_pwhash_SALTBYTES)))
     }
 
-    /// libsodium's minimum limits. Only for tests that create many vaults; the
-    /// `satchel` command never uses it.
-    public static func fastForTestsOnly() -> KDFParameters {
-        KDFParameters(
-            opsLimit: UInt64(crypto_pwhash_OPSLIMIT_MIN),
-            memLimit: Int(crypto_pwhash_MEMLIMIT_MIN),
-            salt: Sodium.randomBytes(Int(crypto_pwhash_SALTBYTES)))
-    }
 
     /// A fresh salt with the same limits (a new passphrase gets a new salt).
     func withFreshSalt() -> KDFParameters {

@@ -17,9 +17,6 @@ public struct RoutePlan: Sendable, Equatable {
         self.otherwise = otherwise
     }
 
-    /// Queue everywhere: for tests of the vault alone, where no policy exists.
-    public static let queueEverywhere = RoutePlan(otherwise: .queue)
-
     /// Hold everywhere until the policy has been asked.
     public static let notYetChecked = RoutePlan(otherwise: .hold(Route.notYetChecked))
 

@@ -1,8 +1,9 @@
 internal import CSodium
 import Foundation
 
-/// libsodium, initialised once per process.
-enum Sodium {
+/// libsodium, initialised once per process. Public for `sha256` only: the one SHA-256
+/// in Satchel (the audit chain here, certificate pins in SatchelSync).
+public enum Sodium {
     private static let ready: Bool = sodium_init() >= 0
 
     static func ensureReady() {
@@ -16,7 +17,8 @@ enum Sodium {
         return out
     }
 
-    static func sha256(_ data: some Collection<UInt8>) -> [UInt8] {
+    /// SHA-256 (`crypto_hash_sha256`), 32 bytes.
+    public static func sha256(_ data: some Collection<UInt8>) -> [UInt8] {
         ensureReady()
         let bytes = Array(data)
         var out = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))

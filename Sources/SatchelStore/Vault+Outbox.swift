@@ -85,50 +85,6 @@ extension Vault {
         } catch { throw error.asVaultError("reading the outbox") }
     }
 
-    /// pending → in-flight, before a send; counts the attempt.
-    public func markInFlight(_ id: UUID, destination: String) throws(VaultError) {
-        try moveOutbox(id, destination, to: .inFlight, set: "attempts = attempts + 1", audit: nil)
-    }
-
-    /// in-flight → pending, after a transient failure; the reason is kept for `queue`.
-    public func markPending(_ id: UUID, destination: String, reason: String) throws(VaultError) {
-        try moveOutbox(id, destination, to: .pending, set: "last_error = ?", arguments: [try sealReason(reason, record: id, destination: destination)], audit: nil)
-    }
-
-    /// in-flight → delivered, with the server's receipt.
-    public func markDelivered(_ id: UUID, destination: String, serverID: String, serverVersion: String?) throws(VaultError) {
-        try moveOutbox(
-            id, destination, to: .delivered, set: "server_id = ?, server_version = ?, delivered_at = ?, last_error = NULL",
-            arguments: [serverID, serverVersion, Timestamp.string(clock())], audit: .deliver)
-    }
-
-    /// in-flight → rejected: quarantined with the server's reason; the rest carry on.
-    public func markRejected(_ id: UUID, destination: String, reason: String) throws(VaultError) {
-        try moveOutbox(id, destination, to: .rejected, set: "last_error = ?", arguments: [try sealReason(reason, record: id, destination: destination)], audit: .reject)
-    }
-
-    private func moveOutbox(
-        _ id: UUID, _ destination: String, to state: OutboxState, set: String,
-        arguments: [(any DatabaseValueConvertible)?] = [], audit: AuditAction?
-    ) throws(VaultError) {
-        let key = try requireKey()
-        do {
-            try db.write { db in
-                var args = StatementArguments([state.rawValue])
-                args += StatementArguments(arguments)
-                args += StatementArguments([id.key, destination])
-                try db.cachedStatement(sql: "UPDATE outbox SET state = ?, \(set) WHERE record_id = ? AND destination = ?")
-                    .execute(arguments: args)
-                guard db.changesCount == 1 else {
-                    throw VaultError(.notFound, "Record \(id.key) is not queued for \(destination).")
-                }
-                if let audit {
-                    try AuditLog.append(db, audit, actor: workerID, record: id.key, detail: destination, at: clock(), anchorKey: key)
-                }
-            }
-        } catch { throw error.asVaultError("updating the outbox") }
-    }
-
     // MARK: - Reasons
 
     /// A server's reason (an OperationOutcome's diagnostics) may quote what it was sent,

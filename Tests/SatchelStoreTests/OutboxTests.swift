@@ -96,7 +96,7 @@ struct OutboxTests {
         try t.vault.addDestination("nhs-epr")
         let user = RecordDraft(kind: .serviceUser, body: [])
         try t.vault.saveFinal(user, routes: .queueEverywhere)
-        try t.vault.markInFlight(user.id, destination: "nhs-epr")
+        try t.vault.markInFlight([user.id], destination: "nhs-epr")
         #expect(try t.vault.recoverInFlight(destination: "nhs-epr") == 1)
         #expect(try t.vault.outbox().first?.state == .pending)
         #expect(try t.vault.outbox().first?.lastError == "interrupted: sent again")
@@ -136,12 +136,12 @@ struct OutboxTests {
         let contact = RecordDraft(kind: .contact, subjectID: user, body: [])
         try t.vault.saveFinal(contact, routes: .queueEverywhere)
 
-        try t.vault.markInFlight(user, destination: "nhs-epr")
-        try t.vault.markPending(user, destination: "nhs-epr", reason: "offline")
-        try t.vault.markInFlight(user, destination: "nhs-epr")
-        try t.vault.markDelivered(user, destination: "nhs-epr", serverID: "Patient/abc", serverVersion: "1")
-        try t.vault.markInFlight(contact.id, destination: "nhs-epr")
-        try t.vault.markRejected(contact.id, destination: "nhs-epr", reason: "422: Encounter.class is required")
+        try t.vault.markInFlight([user], destination: "nhs-epr")
+        try t.vault.settle([(user, .retry(reason: "offline"))], destination: "nhs-epr")
+        try t.vault.markInFlight([user], destination: "nhs-epr")
+        try t.vault.settle([(user, .delivered(serverID: "Patient/abc", version: "1"))], destination: "nhs-epr")
+        try t.vault.markInFlight([contact.id], destination: "nhs-epr")
+        try t.vault.settle([(contact.id, .rejected(reason: "422: Encounter.class is required"))], destination: "nhs-epr")
 
         let rows = Dictionary(uniqueKeysWithValues: try t.vault.outbox().map { ($0.recordID, $0) })
         #expect(rows[user]?.state == .delivered)
@@ -150,7 +150,7 @@ struct OutboxTests {
         #expect(rows[contact.id]?.state == .rejected)
         #expect(rows[contact.id]?.lastError == "422: Encounter.class is required")
         // A rejected record is quarantined: it cannot be picked up again.
-        #expect(throws: VaultError.self) { try t.vault.markInFlight(contact.id, destination: "nhs-epr") }
+        #expect(throws: VaultError.self) { try t.vault.markInFlight([contact.id], destination: "nhs-epr") }
         let actions = try t.vault.db.read { try String.fetchAll($0, sql: "SELECT action FROM audit") }
         #expect(actions.filter { $0 == "deliver" }.count == 1)
         #expect(actions.filter { $0 == "reject" }.count == 1)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import SatchelStore
 @testable import SatchelSync
 import Testing
 
@@ -39,7 +40,7 @@ struct ClassifyTests {
 
     @Test func sha256KnownVector() {
         // SHA-256("abc") from FIPS 180-4.
-        let hex = SHA256.hash(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
+        let hex = Sodium.sha256(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
         #expect(hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

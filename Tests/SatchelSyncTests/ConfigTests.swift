@@ -67,6 +67,70 @@ struct ConfigTests {
         #expect(c.destinations.first?.baseURL == "http://127.0.0.1:8080/fhir")
     }
 
+    /// The same text with CRLF line ends.
+    static func crlf(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\r\n") }
+
+    @Test(
+        "lists written by hand: over several lines, with comments and a trailing comma, LF or CRLF",
+        arguments: [
+            ("k = [\n  \"contact\",   # visits\n  \"risk\",\n  # \"top\" once agreed\n  \"consent\",\n]",
+             TOMLValue.array([.string("contact"), .string("risk"), .string("consent")])),
+            ("k = [\"a\",\n     \"b\"]  # closed on the last item's line", .array([.string("a"), .string("b")])),
+            ("k = [\n]", .array([])),
+            ("k = [ # nothing yet\n  # still nothing\n]", .array([])),
+            ("k = [1, 2,]", .array([.integer(1), .integer(2)])),
+            ("k = [\n  [1, 2],\n  [3,\n   4],\n]", .array([.array([.integer(1), .integer(2)]), .array([.integer(3), .integer(4)])])),
+            ("k = [\n\n  true,\n\n  'literal # not a comment',\n\n]", .array([.bool(true), .string("literal # not a comment")])),
+        ])
+    func multiLineLists(text: String, value: TOMLValue) throws {
+        for variant in [text, Self.crlf(text)] {
+            let doc = try TOMLSubset.parse(variant + "\nafter = 1")
+            #expect(doc == [[]: ["k": value, "after": .integer(1)]], "\(String(reflecting: variant))")
+        }
+    }
+
+    @Test(
+        "mistakes in a list name the line, with LF or CRLF",
+        arguments: [
+            ("k = [\n  \"a\"\n  \"b\"\n]", "line 3: expected \",\" or \"]\" in the list"),
+            ("x = 1\nk = [\n  \"a\",\n", "line 2: a list is not closed (\"]\" is missing)"),
+            ("k = [\n  \"a\",\n  \"b\n]", "line 3: a string is not closed"),
+            ("k = [\n  ,\n]", "line 2: a value must be a quoted string, a number, true/false or a [list]"),
+            ("k = [\n  1,\n] x", "line 3: unexpected \"x\" after the value"),
+            ("k = [\n  1,\n]\nk = 2", "line 4: k is set twice"),
+            ("k =\nv = 1", "line 1: a value is missing after ="),
+        ])
+    func listMistakes(text: String, message: String) {
+        for variant in [text, Self.crlf(text)] {
+            let error = #expect(throws: TOMLError.self, "\(String(reflecting: variant))") { try TOMLSubset.parse(variant) }
+            #expect(error?.description == message, "\(String(reflecting: variant))")
+        }
+    }
+
+    @Test("a destination written with multi-line lists reads like one written on one line; its mistakes still name the key")
+    func multiLineDestination() throws {
+        let c = try SatchelConfig.parse(Self.crlf("""
+            [destination.nhs-epr]
+            url = "https://fhir.example.invalid/R4"
+            kinds = [
+                "contact",
+                "risk",  # and the Patient, always
+            ]
+            agency = [
+                "nhs-epr",
+                "NHS",
+            ]
+            batch-size = 50
+            """))
+        let d = try #require(c.destinations.first)
+        #expect(d.rule.kinds == [.contact, .risk, .serviceUser])
+        #expect(d.rule.agencyNames == ["nhs-epr", "NHS"])
+        #expect(d.batchSize == 50)
+        #expect(throws: ConfigError("destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary.")) {
+            try SatchelConfig.parse("[destination.a]\nurl = \"https://x.invalid\"\nkinds = [\n  \"contact\",\n  \"visit\",\n]")
+        }
+    }
+
     @Test("strings round-trip through quote and parse, escapes included")
     func quoting() throws {
         for s in ["plain", "with \"quotes\" and \\ backslash", "tab\tand\nnewline", "ünïcödé"] {

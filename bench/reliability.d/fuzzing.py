@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Campaign 9: libFuzzer over Satchel's parsers (fuzz/README.md). Standard library only.
 
-fuzz(work, seconds, targets=None) builds the sanitizer fuzzers (fuzz/run build), replays
-the checked-in corpora (fuzz/run replay), then fuzzes every target for `seconds`
+fuzz(work, seconds, targets=None) builds the sanitizer fuzzers (fuzz/run build: the
+package in fuzz/Package.swift, which depends on Satchel by path), replays the checked-in
+corpora (fuzz/run replay), then fuzzes every target for `seconds`
 (fuzz/run fuzz), two targets at a time: the machine has two cores and each libFuzzer
 process uses one, so the wall time is about seconds x ceil(targets / 2). Crash, timeout,
 leak and OOM files go to WORK/artifacts, the working corpora to WORK/corpora (merge them
-into fuzz/corpus with `fuzz/run merge WORK/corpora`).
+into fuzz/corpus with `fuzz/run merge WORK/corpora`). Every libFuzzer process runs with
+SWIFT_BACKTRACE=enable=no, which fuzz/run sets (a crash would otherwise wait minutes for
+Swift's backtracer before libFuzzer could record it).
 
 Run alone: python3 bench/reliability.d/fuzzing.py SECONDS [TARGET...]
 """
@@ -77,7 +80,7 @@ def fuzz(work, seconds, targets=None):
     rc, out = _run(["build"] + targets, env, 3600, logfile)
     log("fuzz/run build: exit %d in %.0f s" % (rc, time.monotonic() - t0))
     if rc != 0:
-        return row(NAME, runs, crashes="?", ok=False, notes="sanitizer build failed (see %s)" % logfile)
+        return row(NAME, runs, crashes="?", ok=False, notes="sanitizer build of fuzz/Package.swift failed (see %s)" % logfile)
 
     rc, out = _run(["replay"] + targets, env, 1800, logfile)
     replay_failed = [t for t in targets if re.search(r"^replay %s: FAILED" % t, out, re.M)]

@@ -1,5 +1,5 @@
 import ArgumentParser
-internal import CReadline
+internal import CTerminal
 import Foundation
 import SatchelCore
 import SatchelStore
@@ -50,7 +50,6 @@ public struct SatchelCommand: ParsableCommand {
 
     /// Parses and runs one command line; returns the exit status. Never exits.
     public static func execute(_ arguments: [String]) -> Int32 {
-        signal(SIGPIPE, SIG_IGN)
         // Line-buffered even into a pipe or a file: a script's log then holds every
         // "Saved …" line for a record that was committed, even if the process is killed.
         satchel_line_buffer_stdout()

@@ -1,4 +1,5 @@
 internal import CReadline
+internal import CTerminal
 import Foundation
 
 /// A line editor over GNU readline's callback interface, driven by a `poll` loop on stdin,
@@ -110,7 +111,7 @@ final class LineEditor {
         while true {
             if SignalWatch.takeInterrupt() {
                 abandonLine(marker: "^C")
-                satchel_rl_print("\n")
+                show("\n")
                 return .interrupted
             }
             if SignalWatch.takeWindowChange() {
@@ -123,7 +124,7 @@ final class LineEditor {
                     pendingText = String(decoding: Self.currentLineBytes(), as: UTF8.self)
                     pendingPoint = satchel_rl_point()
                     abandonLine()
-                    satchel_rl_print("\n")
+                    show("\n")
                     return .idle
                 }
                 timeoutMS = Int32(min((remaining * 1000).rounded(.up), Double(Int32.max)))
@@ -173,12 +174,17 @@ final class LineEditor {
     private func abandonLine(marker: String = "") {
         satchel_rl_set_point(satchel_rl_end())
         rl_redisplay()
-        if !marker.isEmpty { satchel_rl_print(marker) }
+        if !marker.isEmpty { show(marker) }
         rl_free_line_state()
         rl_callback_sigcleanup()
         rl_cleanup_after_signal()
         satchel_rl_wipe_line()
         rl_callback_handler_remove()
+    }
+
+    /// Writes to readline's output stream (stdout before readline has one) and flushes.
+    private func show(_ text: String) {
+        satchel_print_flushed(satchel_rl_outstream(), text)
     }
 
     private func drainWakePipe() {

@@ -1,11 +1,10 @@
-internal import CReadline
+internal import CTerminal
 
-/// SIGINT/SIGWINCH handling for `readLine`, backed by the C handler in shim.h.
+/// SIGINT/SIGWINCH handling for `readLine`, backed by the C handler in CTerminal.
 ///
 /// The handler (installed without SA_RESTART) only sets a `volatile sig_atomic_t` flag and
 /// writes one byte to a non-blocking self-pipe, so `poll` wakes up even if the signal lands
-/// just before it is entered. This must stay the only Swift file calling `satchel_sig_*`:
-/// the C state is per object file (see shim.h).
+/// just before it is entered.
 enum SignalWatch {
     /// Installs the handlers, saving the previous dispositions. False if sigaction failed.
     static func install(wakeFD: Int32) -> Bool {

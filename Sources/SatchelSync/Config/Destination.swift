@@ -64,18 +64,13 @@ public struct Destination: Sendable, Equatable {
         switch scheme {
         case "https":
             return text.hasSuffix("/") ? String(text.dropLast()) : text
-        case "http" where allowLoopbackHTTP && isLoopback(host):
+        case "http" where allowLoopbackHTTP && Loopback.contains(host: host):
             return text.hasSuffix("/") ? String(text.dropLast()) : text
         case "http":
             throw ConfigError("\(key): plain http is refused (records would cross the network in clear). Use https; http is allowed only to a loopback address with allow-loopback-http = true, for tests.")
         default:
             throw ConfigError("\(key): the scheme \(scheme) is not allowed. Use https.")
         }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
     }
 }
 

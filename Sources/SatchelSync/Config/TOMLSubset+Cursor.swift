@@ -1,31 +1,53 @@
 import Foundation
 
 extension TOMLSubset {
-    /// Reads one line of TOML.
+    /// Reads a TOML document scalar by scalar. Lines end at the `\n` scalar (as
+    /// Characters, "\r\n" is one grapheme); a `\r` before it is white space.
     struct Cursor {
         let chars: [Unicode.Scalar]
-        let line: Int
+        /// The line `peek` is on, from 1.
+        private(set) var line = 1
         var i = 0
         /// How many lists are open: each one is a recursion, so a line of `[[[[…` is cut
         /// off with an error long before it can overflow the stack.
         var depth = 0
         static let maxDepth = 32
 
-        init(_ chars: [Unicode.Scalar], line: Int) {
+        init(_ chars: [Unicode.Scalar]) {
             self.chars = chars
-            self.line = line
         }
 
         var atEnd: Bool { i >= chars.count }
         var peek: Unicode.Scalar? { atEnd ? nil : chars[i] }
-        mutating func advance() { i += 1 }
+        mutating func advance() {
+            if peek == "\n" { line += 1 }
+            i += 1
+        }
+        /// Spaces and tabs (and a CRLF's `\r`), within the line.
         mutating func skipSpace() { while let c = peek, c == " " || c == "\t" || c == "\r" { advance() } }
+
+        /// A `#` comment, up to the end of its line.
+        mutating func skipComment() { if peek == "#" { while let c = peek, c != "\n" { advance() } } }
+
+        /// What may stand between the items of a list: white space, line ends and comments.
+        mutating func skipBlank() {
+            while true {
+                skipSpace()
+                skipComment()
+                guard peek == "\n" else { return }
+                advance()
+            }
+        }
 
         func fail(_ message: String) -> TOMLError { TOMLError(line: line, message: message) }
 
+        /// Nothing but white space and a comment up to the end of the line, which is passed.
         mutating func expectLineEnd() throws(TOMLError) {
             skipSpace()
-            if let c = peek, c != "#" { throw fail("unexpected \"\(c)\" after the value") }
+            skipComment()
+            guard let c = peek else { return }
+            guard c == "\n" else { throw fail("unexpected \"\(c)\" after the value") }
+            advance()
         }
 
         /// `a.b."c d"` up to `terminator`.
@@ -52,7 +74,7 @@ extension TOMLSubset {
         }
 
         mutating func value() throws(TOMLError) -> TOMLValue {
-            guard let c = peek else { throw fail("a value is missing after =") }
+            guard let c = peek, c != "\n" else { throw fail("a value is missing after =") }
             switch c {
             case "\"", "'": return .string(try string())
             case "[": return try array()
@@ -65,11 +87,11 @@ extension TOMLSubset {
             guard let quote = peek else { throw fail("a string is expected") }
             advance()
             var out = ""
-            while let c = peek {
+            while let c = peek, c != "\n" {
                 advance()
                 if c == quote { return out }
                 if c == "\\" && quote == "\"" {
-                    guard let e = peek else { break }
+                    guard let e = peek, e != "\n" else { break }
                     advance()
                     switch e {
                     case "n": out += "\n"
@@ -91,27 +113,30 @@ extension TOMLSubset {
             throw fail("a string is not closed")
         }
 
+        /// `[a, b]`, over as many lines as it takes, with comments and a trailing comma.
         mutating func array() throws(TOMLError) -> TOMLValue {
+            let opened = line
             advance()
             depth += 1
             defer { depth -= 1 }
             guard depth <= Self.maxDepth else { throw fail("lists nest more than \(Self.maxDepth) deep") }
             var items: [TOMLValue] = []
             while true {
-                skipSpace()
+                skipBlank()
                 if peek == "]" { advance(); return .array(items) }
+                if atEnd { throw TOMLError(line: opened, message: "a list is not closed (\"]\" is missing)") }
                 items.append(try value())
-                skipSpace()
+                skipBlank()
                 if peek == "," { advance(); continue }
                 if peek == "]" { advance(); return .array(items) }
-                throw fail("expected \",\" or \"]\" in the list (lists must fit on one line)")
+                if atEnd { throw TOMLError(line: opened, message: "a list is not closed (\"]\" is missing)") }
+                throw fail("expected \",\" or \"]\" in the list")
             }
         }
 
         mutating func boolean() throws(TOMLError) -> TOMLValue {
-            let rest = String(String.UnicodeScalarView(chars[i...]))
-            if rest.hasPrefix("true") { i += 4; return .bool(true) }
-            if rest.hasPrefix("false") { i += 5; return .bool(false) }
+            if chars[i...].starts(with: "true".unicodeScalars) { i += 4; return .bool(true) }
+            if chars[i...].starts(with: "false".unicodeScalars) { i += 5; return .bool(false) }
             throw fail("expected true or false")
         }
 

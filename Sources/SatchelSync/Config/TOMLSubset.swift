@@ -1,6 +1,7 @@
 /// The part of TOML that Satchel's config uses: `[table]` and `[dotted.table]` headers,
 /// `key = value` with bare or quoted keys, basic and literal strings, integers,
-/// floats, booleans, and one-line arrays of those; `#` comments. Anything else is an
+/// floats, booleans, and arrays of those (on one line or several, with comments and a
+/// trailing comma inside); `#` comments; LF or CRLF line ends. Anything else is an
 /// error that names the line. Values are kept by table path, then key.
 public enum TOMLValue: Sendable, Equatable {
     case string(String)
@@ -33,13 +34,16 @@ public enum TOMLSubset {
     public static func parse(_ text: String) throws(TOMLError) -> Document {
         var doc: Document = [[]: [:]]
         var table: [String] = []
-        // Split on the scalar: as Characters, "\r\n" is one grapheme and would not split.
-        for (index, raw) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let n = index + 1
-            var cursor = Cursor(Array(raw), line: n)
+        var cursor = Cursor(Array(text.unicodeScalars))
+        while true {
             cursor.skipSpace()
-            if cursor.atEnd || cursor.peek == "#" { continue }
-            if cursor.peek == "[" {
+            guard let c = cursor.peek else { return doc }
+            if c == "\n" || c == "#" {
+                try cursor.expectLineEnd()
+                continue
+            }
+            let n = cursor.line
+            if c == "[" {
                 cursor.advance()
                 if cursor.peek == "[" { throw TOMLError(line: n, message: "arrays of tables ([[...]]) are not supported") }
                 table = try cursor.keyPath(until: "]")
@@ -59,7 +63,6 @@ public enum TOMLSubset {
             if doc[full]?[key] != nil { throw TOMLError(line: n, message: "\(key) is set twice") }
             doc[full, default: [:]][key] = value
         }
-        return doc
     }
 
     /// A string as a TOML basic string, escaped.

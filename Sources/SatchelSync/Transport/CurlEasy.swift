@@ -22,7 +22,6 @@ public final class CurlEasy {
 
     public init(settings: TransportSettings, maxResponseBytes: Int = CurlEasy.defaultMaxResponseBytes) throws(TransportError) {
         try settings.validate()
-        CurlEasy.prepareProcess()
         let runtime = CurlRuntime.version
         guard runtime.supportsHTTPS, runtime.number >= 0x075500 else {
             throw TransportError(
@@ -106,13 +105,6 @@ public final class CurlEasy {
         _ = satchel_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, nil)
         _ = satchel_curl_setopt_ptr(handle, CURLOPT_CURLU, nil)
     }
-
-    private static let processPrepared: Bool = {
-        satchel_ignore_sigpipe()
-        return true
-    }()
-
-    static func prepareProcess() { _ = processPrepared }
 }
 
 @available(*, unavailable) extension CurlEasy: Sendable {}

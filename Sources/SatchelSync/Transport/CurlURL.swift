@@ -49,7 +49,7 @@ final class CurlURL {
                     kind: .refusedURL,
                     message: "Refused to send over unencrypted http to \(origin). Use an https:// server address.")
             }
-            if !CurlURL.isLoopback(host) {
+            if !Loopback.contains(host: host) {
                 throw TransportError(
                     kind: .refusedURL,
                     message: "Refused to send over unencrypted http to \(origin): plain http is only allowed to this device itself. Use an https:// server address.")
@@ -59,23 +59,6 @@ final class CurlURL {
                 kind: .refusedURL,
                 message: "Refused the \(scheme): address \(origin). Only https:// server addresses can be used.")
         }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased()
-        if h == "localhost" { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, h, &v4) == 1 {
-            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
-        }
-        if h.hasPrefix("["), h.hasSuffix("]") {
-            var v6 = in6_addr()
-            let inner = String(h.dropFirst().dropLast())
-            guard inet_pton(AF_INET6, inner, &v6) == 1 else { return false }
-            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-            return bytes == [UInt8](repeating: 0, count: 15) + [1]
-        }
-        return false
     }
 
     private static func part(_ handle: OpaquePointer, _ which: CURLUPart, _ flags: UInt32) -> String? {

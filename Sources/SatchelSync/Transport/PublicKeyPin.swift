@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import SatchelStore
 
 /// The CURLOPT_PINNEDPUBLICKEY form of a certificate's key:
 /// `sha256//` + base64(SHA-256(DER SubjectPublicKeyInfo)).
@@ -14,7 +15,7 @@ enum PublicKeyPin {
 
     static func fromDER(_ der: [UInt8]) -> String? {
         guard let spki = subjectPublicKeyInfo(der) else { return nil }
-        return "sha256//" + Data(SHA256.hash(spki)).base64EncodedString()
+        return "sha256//" + Data(Sodium.sha256(spki)).base64EncodedString()
     }
 
     /// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL,
