@@ -10,8 +10,9 @@ import sqlite3
 import subprocess
 import time
 
-from common import (PtyRun, Vault, Server, FaultProxy, add_destination, user_script, contact_line, saved_ids,
-                    copy_vault, integrity_and_records, final_record_ids, is_crash, PASSPHRASE)
+from common import (vault, new_vault, Server, FaultProxy, saved_ids, copy_vault, integrity_and_records,
+                    final_record_ids, is_crash, PASSPHRASE)
+from satchel_driver import PtyRun, Repl, add_destination, user_script, contact_line  # on sys.path via common
 
 
 
@@ -45,8 +46,7 @@ def log(msg):
 # 1. kill -9 during save
 def kill_save(work, runs, per_run=15, seed=1):
     rng = random.Random(seed)
-    v = Vault(work)
-    v.init()
+    v = new_vault(work)
     rc, out, err = v.run(stdin_text=user_script("fp", "Fictional Person", with_consent=False))
     if rc != 0:
         raise RuntimeError("setup failed: %s %s" % (out, err))
@@ -122,9 +122,8 @@ def kill_sync(work, runs, per_run=3, seed=2):
     try:
         # a little server-side delay so a kill lands mid-bundle, not only before or after
         srv.faults([{"fault": "delay", "seconds": 0.15, "match": {"method": ["POST", "PUT"]}, "count": None}])
-        v = Vault(work)
-        v.init()
-        add_destination(v, srv, batch=4)
+        v = new_vault(work)
+        add_destination(v, srv.base, srv.ca, batch=4)
         rc, out, err = v.run(stdin_text=user_script("fp", "Fictional Sync Person") +
                              "\n".join(contact_line("fp", "KSYNC-seed-%02d" % i) for i in range(12)) + "\n")
         if rc != 0:
@@ -178,9 +177,8 @@ def kill_sync(work, runs, per_run=3, seed=2):
 def ambiguous(work, records, batch=5, seed=3):
     srv = Server(work)
     try:
-        v = Vault(work)
-        v.init()
-        add_destination(v, srv, batch=batch)
+        v = new_vault(work)
+        add_destination(v, srv.base, srv.ca, batch=batch)
         lines = [user_script("fp", "Fictional Ambiguous Person")]
         lines += [contact_line("fp", "AMB-%05d" % i) + "\n" for i in range(records)]
         t0 = time.monotonic()
@@ -233,10 +231,9 @@ def chaos(work, records, low_speed_time=10, max_passes=12, seed=4):
         srv.faults([{"fault": "reset", "match": {"method": "POST"}, "probability": 0.2, "count": None}], seed=seed)
         relay = StallRelay(proxy.port, stall_probability=0.25, seed=seed)
         relay.start()
-        v = Vault(work)
-        v.init()
+        v = new_vault(work)
         url = "https://127.0.0.1:%d" % relay.port
-        add_destination(v, srv, batch=10, url=url,
+        add_destination(v, url, srv.ca, batch=10,
                         extra_toml="connect-timeout = 15\nlow-speed-time = %d\nlow-speed-limit = 1" % low_speed_time)
         rc, out, err = v.run(stdin_text=user_script("fp", "Fictional Chaos Person") +
                              "\n".join(contact_line("fp", "CHAOS-%04d" % i) for i in range(records)) + "\n")
@@ -296,8 +293,7 @@ def disk_full(work, runs, seed=5):
         if r.returncode != 0:
             return row("5 disk full during save", 0, result="SKIP", notes="mount tmpfs failed: " + r.stderr.strip())
         try:
-            v = Vault(mnt, name="vault", scriptdir=work)
-            v.init()
+            v = new_vault(mnt, name="vault", scriptdir=work)
             rc, out, err = v.run(stdin_text=user_script("fp", "Fictional Disk Person", with_consent=False))
             # fill the rest of the tmpfs, leaving a random little slack
             slack = rng.randrange(100 * 1024, 700 * 1024)
@@ -365,8 +361,7 @@ def _flip(blob, rng):
 
 def tamper(work, trials, seed=6):
     rng = random.Random(seed)
-    v = Vault(work)
-    v.init()
+    v = new_vault(work)
     canaries = ["TAMPER-%02d-%06x" % (i, rng.randrange(1 << 24)) for i in range(6)]
     rc, out, err = v.run(stdin_text=user_script("fp", "Fictional Tamper Person", with_consent=False) +
                          "\n".join(contact_line("fp", c) for c in canaries) + "\n")
@@ -383,7 +378,7 @@ def tamper(work, trials, seed=6):
     detected, crashes, partial, missed = 0, 0, 0, 0
     notes_missed = []
     trial_home = os.path.join(work, "trial")
-    tv = Vault(work, name="trial")
+    tv = vault(work, name="trial")
     for t in range(trials):
         shutil.rmtree(trial_home, ignore_errors=True)
         os.makedirs(trial_home, mode=0o700)
@@ -483,9 +478,8 @@ def leak(work, records, seed=7):
     try:
         sdir = os.path.join(work, "scripts")        # our own input files: not scanned
         os.makedirs(sdir)
-        v = Vault(os.path.join(work, "w"), scriptdir=sdir)
-        v.init()
-        add_destination(v, srv, batch=25)
+        v = new_vault(os.path.join(work, "w"), scriptdir=sdir)
+        add_destination(v, srv.base, srv.ca, batch=25)
         tag = "%06x" % rng.randrange(1 << 24)
         name = "Zebedee Quillfeather-%s" % tag
         needles = [name, "Quillfeather-%s" % tag, "QFADDR-%s" % tag, PASSPHRASE]
@@ -580,17 +574,12 @@ def _core_probe(v, work, needles):
 
     def allow_core():
         resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-    r, w = os.pipe()
-    pf = open(v.passfile, "rb")
-    p = subprocess.Popen(v.argv(pf.fileno()), stdin=r, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         pass_fds=(pf.fileno(),), env=v.env, cwd=cdir, preexec_fn=allow_core)
-    pf.close()
-    os.close(r)
-    os.write(w, b"history zq\n")
+    repl = Repl(v, pty=False, cwd=cdir, preexec_fn=allow_core)
+    p = repl.p
+    repl.send("history zq")
     time.sleep(4)
     p.send_signal(6)   # SIGABRT while unlocked, with opened bodies in memory
     p.communicate(timeout=60)
-    os.close(w)
     cores = [os.path.join(cdir, f) for f in os.listdir(cdir) if f.startswith("core")]
     if not cores:
         return ("no core file written (rc=%d, core_pattern %r, RLIMIT_CORE raised): satchel or the kernel "
@@ -609,8 +598,7 @@ def _core_probe(v, work, needles):
 # --------------------------------------------------------------------------------------
 # 8. TLS negatives
 def tls(work, seed=8):
-    v = Vault(work)
-    v.init()
+    v = new_vault(work)
     rc, out, err = v.run(stdin_text=user_script("fp", "Fictional TLS Person") + contact_line("fp", "TLS-BODY-1") + "\n")
     cases = [("self-signed", None), ("expired", None), ("wrong-host", None), ("tls1.0", None),
              ("normal", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
@@ -621,7 +609,7 @@ def tls(work, seed=8):
         try:
             if os.path.exists(v.config):
                 os.remove(v.config)
-            add_destination(v, srv, batch=25, pin=pin)
+            add_destination(v, srv.base, srv.ca, batch=25, pin=pin)
             rc, out, err = v.run("sync", "--json", timeout=300)
             if is_crash(rc, err):
                 crashes += 1

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Campaign 10: the model-based outbox test (Tests/SatchelSyncTests/OutboxModelTests.swift).
+"""Campaign 10: the model-based outbox test (Tests/SatchelUseCasesTests/OutboxModelTests.swift).
 
 Random sequences of finalise / crash / deliver / reject / retry steps against a vault on
 disk, the push engine and a fake FHIR server (swift-property-based); after every step the
