@@ -24,7 +24,7 @@ extension Session {
                     vault: vault, destination: d, transport: try delivery.transport(d), clock: delivery.clock, random: delivery.random)
                 engine.progress = { done, total in progress(d.name, done, total) }
                 return engine.run(dryRun: dryRun)
-            } catch let error as TransportError {
+            } catch let error as SyncError {
                 var r = DeliverySummary(destination: d.name)
                 r.why = error.message
                 return r

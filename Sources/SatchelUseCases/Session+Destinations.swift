@@ -93,11 +93,11 @@ extension Session {
         let capabilities: ServerCapabilities
         do {
             capabilities = try engine.fetchCapabilities()
-        } catch let failure as SyncFailure {
-            if case .transport(let e) = failure, e.kind == .tls {
-                throw UseCaseError(.security, "SECURITY: \(d.name) failed its TLS check: \(e.message)")
+        } catch {
+            if error.code == .tls {
+                throw UseCaseError(.security, "SECURITY: \(d.name) failed its TLS check: \(error.message)")
             }
-            throw UseCaseError(.incomplete, "\(d.name): \(failure.message)")
+            throw UseCaseError(.incomplete, "\(d.name): \(error.message)")
         }
         return DestinationProbe(
             name: d.name, url: d.baseURL, software: capabilities.software, fhirVersion: capabilities.fhirVersion,

@@ -21,8 +21,12 @@ struct CommandLineTests {
 
     @Test("an unbalanced quote is an error that says how to fix it")
     func unbalanced() {
-        #expect(throws: CommandLineSplitter.UnbalancedQuote(quote: "\"")) { try CommandLineSplitter.split(#"contact add --summary "Calm"#) }
-        #expect(CommandLineSplitter.UnbalancedQuote(quote: "'").message == "Unbalanced ' quote: close it, or escape it with a backslash.")
+        let double = #expect(throws: CommandFailure.self) { try CommandLineSplitter.split(#"contact add --summary "Calm"#) }
+        #expect(double?.status == .usage)
+        #expect(double?.message == #"Unbalanced " quote: close it, or escape it with a backslash."#)
+        let single = #expect(throws: CommandFailure.self) { try CommandLineSplitter.split("contact add --summary 'Calm") }
+        #expect(single?.status == .usage)
+        #expect(single?.message == "Unbalanced ' quote: close it, or escape it with a backslash.")
     }
 
     @Test(

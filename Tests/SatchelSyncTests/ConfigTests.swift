@@ -58,7 +58,7 @@ struct ConfigTests {
              "destination.a.pinned-keys: \"abc\" is not a pin. Use sha256//BASE64 (the public key's SHA-256)."),
         ])
     func mistakes(text: String, message: String) {
-        #expect(throws: ConfigError(message)) { try SatchelConfig.parse(text) }
+        #expect(throws: SyncError.config(message)) { try SatchelConfig.parse(text) }
     }
 
     @Test("http to a loopback address only when allowed, for tests")
@@ -102,7 +102,8 @@ struct ConfigTests {
         ])
     func listMistakes(text: String, message: String) {
         for variant in [text, Self.crlf(text)] {
-            let error = #expect(throws: TOMLError.self, "\(String(reflecting: variant))") { try TOMLSubset.parse(variant) }
+            let error = #expect(throws: SyncError.self, "\(String(reflecting: variant))") { try TOMLSubset.parse(variant) }
+            #expect(error?.code == .config, "\(String(reflecting: variant))")
             #expect(error?.description == message, "\(String(reflecting: variant))")
         }
     }
@@ -126,7 +127,7 @@ struct ConfigTests {
         #expect(d.rule.kinds == [.contact, .risk, .serviceUser])
         #expect(d.rule.agencyNames == ["nhs-epr", "NHS"])
         #expect(d.batchSize == 50)
-        #expect(throws: ConfigError("destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary.")) {
+        #expect(throws: SyncError.config("destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary.")) {
             try SatchelConfig.parse("[destination.a]\nurl = \"https://x.invalid\"\nkinds = [\n  \"contact\",\n  \"visit\",\n]")
         }
     }

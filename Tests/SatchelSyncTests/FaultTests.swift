@@ -13,9 +13,9 @@ struct FaultTests {
         try server.setFaults(#"{"rules": [{"fault": "stall", "seconds": 8, "then": "close", "match": {"method": "PUT"}}]}"#)
         let easy = try CurlEasy(settings: fixtureSettings(server) { $0.lowSpeedTime = 2 })
         let started = Date()
-        let error = try #require(expectTransportError { try putPatient(easy, base: server.base) })
+        let error = try #require(expectTransportFailure { try putPatient(easy, base: server.base) })
         let elapsed = Date().timeIntervalSince(started)
-        #expect(error.kind == .timeout, "\(error)")
+        #expect(error.code == .timeout, "\(error)")
         #expect(elapsed >= 1.5 && elapsed < 6, "took \(elapsed) s")
     }
 
@@ -25,8 +25,8 @@ struct FaultTests {
         defer { server.stop() }
         try server.setFaults(#"{"rules": [{"fault": "\#(fault)", "match": {"method": "PUT"}}]}"#)
         let easy = try CurlEasy(settings: fixtureSettings(server))
-        let error = try #require(expectTransportError { try putPatient(easy, base: server.base) })
-        #expect(error.kind == .connectionLost, "\(fault): \(error)")
+        let error = try #require(expectTransportFailure { try putPatient(easy, base: server.base) })
+        #expect(error.code == .connectionLost, "\(fault): \(error)")
         let stored = try server.stats()["total"] as? Int
         #expect(stored == (fault == "reset" ? 0 : 1), "\(fault): stored \(String(describing: stored))")
         // The error never carries the body (personal data).

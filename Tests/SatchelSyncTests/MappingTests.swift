@@ -158,12 +158,13 @@ struct MappingTests {
 
     @Test func unreadableBodyThrowsClearError() throws {
         let bad = Fixtures.record("deadbeef-0000-4000-8000-000000000000", .risk, body: Array(#"{"progress": 3}"#.utf8))
-        #expect(throws: FHIRMappingError.self) { try FHIRMapper.resource(for: bad) }
+        #expect(#expect(throws: SyncError.self) { try FHIRMapper.resource(for: bad) }?.code == .unreadableRecord)
         let garbage = Fixtures.record("deadbeef-0000-4000-8000-000000000001", .contact, body: Array("<html>".utf8))
         do {
             _ = try FHIRMapper.resource(for: garbage)
             Issue.record("expected an error")
-        } catch let error as FHIRMappingError {
+        } catch {
+            #expect(error.code == .unreadableRecord)
             #expect(error.description.contains("contact record deadbeef-0000-4000-8000-000000000001"))
         }
     }

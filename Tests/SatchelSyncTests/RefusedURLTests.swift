@@ -46,10 +46,10 @@ struct RefusedURLTests {
     func loopbackHTTPNeedsPermission(host: String) throws {
         let listener = try Listener()
         let easy = try CurlEasy(settings: TransportSettings())
-        let error = try #require(expectTransportError {
+        let error = try #require(expectTransportFailure {
             try easy.perform(HTTPRequest(method: "PUT", url: "http://\(host):\(listener.port)/Patient/1", body: Array("{}".utf8)))
         })
-        #expect(error.kind == .refusedURL)
+        #expect(error.code == .refusedURL)
         #expect(error.curlCode == nil)
         #expect(easy.connectionsOpened == 0)
         #expect(!listener.hasPendingConnection())
@@ -64,8 +64,8 @@ struct RefusedURLTests {
         settings.allowLoopbackHTTP = true
         let easy = try CurlEasy(settings: settings)
         let started = Date()
-        let error = try #require(expectTransportError { try easy.perform(HTTPRequest(url: url)) })
-        #expect(error.kind == .refusedURL, "\(url): \(error)")
+        let error = try #require(expectTransportFailure { try easy.perform(HTTPRequest(url: url)) })
+        #expect(error.code == .refusedURL, "\(url): \(error)")
         #expect(easy.connectionsOpened == 0)
         #expect(Date().timeIntervalSince(started) < 0.5)
     }
@@ -77,8 +77,8 @@ struct RefusedURLTests {
         var settings = TransportSettings()
         settings.allowLoopbackHTTP = true
         let easy = try CurlEasy(settings: settings)
-        let error = try #require(expectTransportError { try easy.perform(HTTPRequest(url: url)) })
-        #expect(error.kind == .refusedURL, "\(url): \(error)")
+        let error = try #require(expectTransportFailure { try easy.perform(HTTPRequest(url: url)) })
+        #expect(error.code == .refusedURL, "\(url): \(error)")
         #expect(easy.connectionsOpened == 0)
     }
 
@@ -96,18 +96,18 @@ struct RefusedURLTests {
         var settings = TransportSettings()
         settings.allowLoopbackHTTP = true
         let easy = try CurlEasy(settings: settings)
-        let error = try #require(expectTransportError {
+        let error = try #require(expectTransportFailure {
             try easy.perform(HTTPRequest(url: "http://127.0.0.1:\(listener.port)/", headers: [("X-A", "b\r\nEvil: 1")]))
         })
-        #expect(error.kind == .other)
+        #expect(error.code == .other)
         #expect(!listener.hasPendingConnection())
     }
 
     @Test("An unreachable port is .offline")
     func unreachable() throws {
         let easy = try CurlEasy(settings: TransportSettings())
-        let error = try #require(expectTransportError { try easy.perform(HTTPRequest(url: "https://127.0.0.1:1/metadata")) })
-        #expect(error.kind == .offline, "\(error)")
+        let error = try #require(expectTransportFailure { try easy.perform(HTTPRequest(url: "https://127.0.0.1:1/metadata")) })
+        #expect(error.code == .offline, "\(error)")
         #expect(error.curlCode == 7)
     }
 }

@@ -49,48 +49,48 @@ struct ResponseParserTests {
 
     @Test func captivePortalIsNotFHIR() {
         let html = Array("<html><body>Please log in to the hotel Wi-Fi</body></html>".utf8)
-        #expect(throws: ResponseError.notFHIR(contentType: "text/html; charset=utf-8")) {
+        #expect(throws: SyncError.response(.notFHIR(contentType: "text/html; charset=utf-8"))) {
             try BundleResponseParser.parse(body: html, contentType: "text/html; charset=utf-8", expectedEntries: 1)
         }
     }
 
     @Test func transactionResponseIsWrongType() {
         let body = Array(#"{"resourceType":"Bundle","type":"transaction-response","entry":[{"response":{"status":"200 OK"}}]}"#.utf8)
-        #expect(throws: ResponseError.wrongBundleType("transaction-response")) {
+        #expect(throws: SyncError.response(.wrongBundleType("transaction-response"))) {
             try BundleResponseParser.parse(body: body, contentType: "application/fhir+json", expectedEntries: 1)
         }
     }
 
     @Test func patientIsNotABundle() {
         let body = Array(#"{"resourceType":"Patient","id":"p1"}"#.utf8)
-        #expect(throws: ResponseError.notABundle) {
+        #expect(throws: SyncError.response(.notABundle)) {
             try BundleResponseParser.parse(body: body, contentType: "application/json", expectedEntries: 1)
         }
-        #expect(throws: ResponseError.notABundle) {
+        #expect(throws: SyncError.response(.notABundle)) {
             try BundleResponseParser.parse(body: Array("[1,2]".utf8), contentType: nil, expectedEntries: 1)
         }
     }
 
     @Test func wrongEntryCount() {
-        #expect(throws: ResponseError.entryCountMismatch(expected: 4, got: 3)) {
+        #expect(throws: SyncError.response(.entryCountMismatch(expected: 4, got: 3))) {
             try BundleResponseParser.parse(body: Array(Self.mixed.utf8), contentType: fhirJSON, expectedEntries: 4)
         }
         let empty = Array(#"{"resourceType":"Bundle","type":"batch-response"}"#.utf8)
-        #expect(throws: ResponseError.entryCountMismatch(expected: 1, got: 0)) {
+        #expect(throws: SyncError.response(.entryCountMismatch(expected: 1, got: 0))) {
             try BundleResponseParser.parse(body: empty, contentType: fhirJSON, expectedEntries: 1)
         }
     }
 
     @Test func truncatedJSONIsUnparseable() {
         let truncated = Array(Self.mixed.utf8.prefix(120))
-        #expect(throws: ResponseError.unparseable) {
+        #expect(throws: SyncError.response(.unparseable)) {
             try BundleResponseParser.parse(body: truncated, contentType: fhirJSON, expectedEntries: 3)
         }
     }
 
     @Test func entryWithoutStatusIsUnparseable() {
         let body = Array(#"{"resourceType":"Bundle","type":"batch-response","entry":[{"response":{"location":"Patient/x"}}]}"#.utf8)
-        #expect(throws: ResponseError.unparseable) {
+        #expect(throws: SyncError.response(.unparseable)) {
             try BundleResponseParser.parse(body: body, contentType: fhirJSON, expectedEntries: 1)
         }
     }

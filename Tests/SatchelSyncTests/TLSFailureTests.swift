@@ -11,8 +11,8 @@ struct TLSFailureTests {
         let server = try FixtureServer(tls: variant)
         defer { server.stop() }
         let easy = try CurlEasy(settings: fixtureSettings(server))
-        let error = try #require(expectTransportError { try putPatient(easy, base: server.base) })
-        #expect(error.kind == .tls, "\(variant): \(error)")
+        let error = try #require(expectTransportFailure { try putPatient(easy, base: server.base) })
+        #expect(error.code == .tls, "\(variant): \(error)")
         #expect(try server.writeRequests() == 0)
         #expect(try server.requests() == 0)
     }
@@ -23,8 +23,8 @@ struct TLSFailureTests {
         defer { server.stop() }
         let madeUp = "sha256//" + Data(repeating: 7, count: 32).base64EncodedString()
         let easy = try CurlEasy(settings: fixtureSettings(server) { $0.pinnedPublicKeys = [madeUp] })
-        let error = try #require(expectTransportError { try putPatient(easy, base: server.base) })
-        #expect(error.kind == .tls, "\(error)")
+        let error = try #require(expectTransportFailure { try putPatient(easy, base: server.base) })
+        #expect(error.code == .tls, "\(error)")
         #expect(error.curlCode == 90)
         #expect(try server.writeRequests() == 0)
     }
@@ -34,8 +34,8 @@ struct TLSFailureTests {
         let server = try FixtureServer()
         defer { server.stop() }
         let easy = try CurlEasy(settings: fixtureSettings(server) { $0.caFile = nil })
-        let error = try #require(expectTransportError { try putPatient(easy, base: server.base) })
-        #expect(error.kind == .tls, "\(error)")
+        let error = try #require(expectTransportFailure { try putPatient(easy, base: server.base) })
+        #expect(error.code == .tls, "\(error)")
         #expect(try server.writeRequests() == 0)
     }
 
@@ -43,12 +43,12 @@ struct TLSFailureTests {
     func badConfiguration() {
         var missingCA = TransportSettings()
         missingCA.caFile = "/nonexistent/ca.pem"
-        #expect(throws: TransportError.self) { try CurlEasy(settings: missingCA) }
+        #expect(#expect(throws: SyncError.self) { try CurlEasy(settings: missingCA) }?.code == .tls)
         var badPin = TransportSettings()
         badPin.pinnedPublicKeys = ["sha1//abc"]
-        #expect(throws: TransportError.self) { try CurlEasy(settings: badPin) }
+        #expect(#expect(throws: SyncError.self) { try CurlEasy(settings: badPin) }?.code == .tls)
         var noStall = TransportSettings()
         noStall.lowSpeedTime = 0
-        #expect(throws: TransportError.self) { try CurlEasy(settings: noStall) }
+        #expect(#expect(throws: SyncError.self) { try CurlEasy(settings: noStall) }?.code == .other)
     }
 }

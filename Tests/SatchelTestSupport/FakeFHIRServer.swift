@@ -8,7 +8,7 @@ public final class FakeFHIRServer: HTTPTransport {
 
     public enum Fault {
         case status(Int, headers: [String: String] = [:], body: String = "")
-        case transport(TransportError.Kind)
+        case transport(SyncError.Code)
         /// Store the bundle, then lose the reply (the ambiguous case).
         case commitThenDrop
         /// 422 with an OperationOutcome for the entry whose id starts with this.
@@ -47,7 +47,7 @@ public final class FakeFHIRServer: HTTPTransport {
     public var entryRules: [String: EntryRefusal] = [:]
     private var nextServerID = 1
 
-    public func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+    public func perform(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse {
         requests += 1
         if requireAuth, request.url.hasSuffix("/token") == false {
             let auth = request.headers.first { $0.name == "Authorization" }?.value ?? ""
@@ -58,7 +58,7 @@ public final class FakeFHIRServer: HTTPTransport {
         }
         if request.url.hasSuffix("/metadata") {
             if !metadataFaults.isEmpty, case .transport(let kind) = metadataFaults.removeFirst() {
-                throw TransportError(kind: kind, message: "fault injected: \(kind.rawValue)")
+                throw SyncError(kind, "fault injected: \(kind.rawValue)")
             }
             return json(200, metadata)
         }
@@ -77,7 +77,7 @@ public final class FakeFHIRServer: HTTPTransport {
             stored[e.key, default: 0] += first ? 1 : 0
             out.append(#"{"response":{"status":"\#(first ? "201 Created" : "200 OK")","location":"\#(e.key)/_history/1","etag":"W/\"1\""}}"#)
         }
-        if case .commitThenDrop? = fault { throw TransportError(kind: .connectionLost, message: "fault injected: reply lost") }
+        if case .commitThenDrop? = fault { throw SyncError(.connectionLost, "fault injected: reply lost") }
         return json(200, #"{"resourceType":"Bundle","type":"batch-response","entry":[\#(out.joined(separator: ","))]}"#)
     }
 
@@ -106,14 +106,14 @@ public final class FakeFHIRServer: HTTPTransport {
     }
 
     /// The faults both modes answer before looking at the bundle; nil for the others.
-    private func cannedReply(_ fault: Fault?) throws(TransportError) -> HTTPResponse? {
+    private func cannedReply(_ fault: Fault?) throws(SyncError) -> HTTPResponse? {
         switch fault {
         case .status(let code, let headers, let body)?:
             var r = json(code, body.isEmpty ? Self.outcome("busy", code: "transient") : body)
             for (k, v) in headers { r.headers[k.lowercased()] = v }
             return r
         case .transport(let kind)?:
-            throw TransportError(kind: kind, message: "fault injected: \(kind.rawValue)")
+            throw SyncError(kind, "fault injected: \(kind.rawValue)")
         case .captivePortal?:
             return HTTPResponse(status: 200, headers: ["content-type": "text/html"], body: Array("<html>Sign in to Free Wi-Fi</html>".utf8))
         default:
@@ -208,7 +208,7 @@ extension FakeFHIRServer {
         resources.values.filter { $0.recordID == id }.sorted { $0.key < $1.key }
     }
 
-    public func realisticBundle(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+    public func realisticBundle(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse {
         let fault = faults.isEmpty ? nil : faults.removeFirst()
         if let canned = try cannedReply(fault) { return canned }
         let entries = Self.requestEntries(request.body)
@@ -237,7 +237,7 @@ extension FakeFHIRServer {
         switch fault {
         case .commitThenDrop?:
             self.journal.append(Exchange(entries: journal, replied: false))
-            throw TransportError(kind: .connectionLost, message: "fault injected: reply lost")
+            throw SyncError(.connectionLost, "fault injected: reply lost")
         case .commitThenStatus(let code)?:
             self.journal.append(Exchange(entries: journal, replied: false))
             return json(code, Self.outcome("gateway timeout", code: "timeout"))

@@ -255,7 +255,7 @@ struct ModelRecord {
 struct SentRequest {
     enum Outcome {
         case reply(HTTPResponse)
-        case failed(TransportError)
+        case failed(SyncError)
         /// The process died before the request left.
         case diedBeforeSend
         /// The process died after the server handled the request, before reading the reply.
@@ -433,23 +433,23 @@ final class DyingTransport: HTTPTransport {
         self.crash = crash
     }
 
-    func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
-        guard !process.dead else { throw TransportError(kind: .offline, message: "the process has died") }
+    func perform(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse {
+        guard !process.dead else { throw SyncError(.offline, "the process has died") }
         let isBundle = request.method == "POST" && request.url == ModelRun.baseURL
         if isBundle { bundles += 1 }
         let records = isBundle ? FakeFHIRServer.requestEntries(request.body).map(\.recordID) : []
         if isBundle, crash == .beforeSend(bundles) {
             process.die()
             sent.append(SentRequest(isBundle: isBundle, records: records, exchange: nil, outcome: .diedBeforeSend))
-            throw TransportError(kind: .connectionLost, message: "the process died")
+            throw SyncError(.connectionLost, "the process died")
         }
         let before = server.journal.count
-        let result = Result(catching: { () throws(TransportError) -> HTTPResponse in try server.perform(request) })
+        let result = Result(catching: { () throws(SyncError) -> HTTPResponse in try server.perform(request) })
         let exchange = server.journal.count > before ? server.journal.last : nil
         if isBundle, crash == .afterServer(bundles) {
             process.die()
             sent.append(SentRequest(isBundle: isBundle, records: records, exchange: exchange, outcome: .diedAfterServer))
-            throw TransportError(kind: .connectionLost, message: "the process died")
+            throw SyncError(.connectionLost, "the process died")
         }
         switch result {
         case .success(let response):

@@ -1,13 +1,9 @@
 /// Splits a REPL line into arguments the way a POSIX shell would for the simple
 /// cases a person types: whitespace separates, 'single' and "double" quotes group,
 /// a backslash escapes the next character (inside double quotes only \" and \\).
+/// A quote left open is a `.usage` failure that says how to fix it.
 enum CommandLineSplitter {
-    struct UnbalancedQuote: Error, Equatable {
-        let quote: Character
-        var message: String { "Unbalanced \(quote) quote: close it, or escape it with a backslash." }
-    }
-
-    static func split(_ line: String) throws(UnbalancedQuote) -> [String] {
+    static func split(_ line: String) throws(CommandFailure) -> [String] {
         var args: [String] = []
         var current = ""
         var inWord = false
@@ -38,7 +34,9 @@ enum CommandLineSplitter {
                 inWord = true
             }
         }
-        if let q = quote { throw UnbalancedQuote(quote: q) }
+        if let q = quote {
+            throw CommandFailure(status: .usage, message: "Unbalanced \(q) quote: close it, or escape it with a backslash.")
+        }
         if escaped { current.append("\\") }
         if inWord { args.append(current) }
         return args

@@ -69,8 +69,7 @@ struct Repl {
         do {
             args = try CommandLineSplitter.split(line)
         } catch {
-            Console.error(error.message)
-            return .done(.usage)
+            return .done(dispatcher.report(error))
         }
         switch args.first {
         case "quit", "exit":

@@ -57,9 +57,9 @@ public struct Destination: Sendable, Equatable {
     public func secretName(_ kind: SecretKind) -> String { "\(name).\(kind.rawValue)" }
 
     /// https only; plain http only to a loopback host and only when allowed.
-    static func checkURL(_ text: String, key: String, allowLoopbackHTTP: Bool) throws(ConfigError) -> String {
+    static func checkURL(_ text: String, key: String, allowLoopbackHTTP: Bool) throws(SyncError) -> String {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
-            throw ConfigError("\(key): \(FieldError.quote(text)) is not a URL. Use https://host/path.")
+            throw .config("\(key): \(FieldError.quote(text)) is not a URL. Use https://host/path.")
         }
         switch scheme {
         case "https":
@@ -67,18 +67,11 @@ public struct Destination: Sendable, Equatable {
         case "http" where allowLoopbackHTTP && Loopback.contains(host: host):
             return text.hasSuffix("/") ? String(text.dropLast()) : text
         case "http":
-            throw ConfigError("\(key): plain http is refused (records would cross the network in clear). Use https; http is allowed only to a loopback address with allow-loopback-http = true, for tests.")
+            throw .config("\(key): plain http is refused (records would cross the network in clear). Use https; http is allowed only to a loopback address with allow-loopback-http = true, for tests.")
         default:
-            throw ConfigError("\(key): the scheme \(scheme) is not allowed. Use https.")
+            throw .config("\(key): the scheme \(scheme) is not allowed. Use https.")
         }
     }
-}
-
-/// A configuration problem: the message names the file, the key and what is allowed.
-public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }
 
 extension Destination {

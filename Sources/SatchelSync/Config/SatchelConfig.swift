@@ -30,13 +30,13 @@ public struct SatchelConfig: Sendable, Equatable {
     }
 
     /// Reads the file; a missing file is an empty configuration.
-    public static func load(from url: URL) throws(ConfigError) -> SatchelConfig {
+    public static func load(from url: URL) throws(SyncError) -> SatchelConfig {
         guard FileManager.default.fileExists(atPath: url.path) else { return SatchelConfig() }
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ConfigError("\(url.path): cannot be read as UTF-8 text.")
+            throw .config("\(url.path): cannot be read as UTF-8 text.")
         }
-        do { return try parse(text) } catch { throw ConfigError("\(url.path): \(error.message)") }
+        do { return try parse(text) } catch { throw .config("\(url.path): \(error.message)") }
     }
 
     static let allowedKeys: Set<String> = [
@@ -44,39 +44,38 @@ public struct SatchelConfig: Sendable, Equatable {
         "proxy", "no-proxy", "connect-timeout", "low-speed-limit", "low-speed-time", "batch-size", "allow-loopback-http",
     ]
 
-    public static func parse(_ text: String) throws(ConfigError) -> SatchelConfig {
-        let doc: TOMLSubset.Document
-        do { doc = try TOMLSubset.parse(text) } catch { throw ConfigError(error.description) }
+    public static func parse(_ text: String) throws(SyncError) -> SatchelConfig {
+        let doc = try TOMLSubset.parse(text)
         var config = SatchelConfig()
         for (path, table) in doc.sorted(by: { $0.key.joined(separator: ".") < $1.key.joined(separator: ".") }) {
             if path.isEmpty {
-                if let k = table.keys.sorted().first { throw ConfigError("\(k): keys belong in a [destination.NAME] table.") }
+                if let k = table.keys.sorted().first { throw .config("\(k): keys belong in a [destination.NAME] table.") }
                 continue
             }
-            guard path.first == "destination" else { throw ConfigError("[\(path.joined(separator: "."))]: unknown table. Allowed: [destination.NAME].") }
+            guard path.first == "destination" else { throw .config("[\(path.joined(separator: "."))]: unknown table. Allowed: [destination.NAME].") }
             if path.count == 1 { continue }
-            guard path.count == 2, let name = path.last else { throw ConfigError("[\(path.joined(separator: "."))]: a destination is [destination.NAME].") }
+            guard path.count == 2, let name = path.last else { throw .config("[\(path.joined(separator: "."))]: a destination is [destination.NAME].") }
             config.destinations.append(try destination(name, table))
         }
         return config
     }
 
-    static func destination(_ name: String, _ t: [String: TOMLValue]) throws(ConfigError) -> Destination {
+    static func destination(_ name: String, _ t: [String: TOMLValue]) throws(SyncError) -> Destination {
         let p = "destination.\(name)"
         guard name.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil else {
-            throw ConfigError("[\(p)]: a destination name is 1-64 letters, digits, - or _.")
+            throw .config("[\(p)]: a destination name is 1-64 letters, digits, - or _.")
         }
         if let unknown = t.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
-            throw ConfigError("\(p).\(unknown): unknown setting. Allowed: \(allowedKeys.sorted().joined(separator: ", ")).")
+            throw .config("\(p).\(unknown): unknown setting. Allowed: \(allowedKeys.sorted().joined(separator: ", ")).")
         }
         let r = Reader(prefix: p, table: t)
         let loopback = try r.bool("allow-loopback-http") ?? false
-        guard let rawURL = try r.string("url") else { throw ConfigError("\(p).url: required (the FHIR base URL, https://…).") }
+        guard let rawURL = try r.string("url") else { throw .config("\(p).url: required (the FHIR base URL, https://…).") }
         let url = try Destination.checkURL(rawURL, key: "\(p).url", allowLoopbackHTTP: loopback)
         var kinds: Set<RecordKind> = []
         for k in try r.strings("kinds") ?? [] {
             guard let kind = RecordKind(rawValue: k) else {
-                throw ConfigError("\(p).kinds: \(FieldError.quote(k)) is not a record kind. Allowed: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw .config("\(p).kinds: \(FieldError.quote(k)) is not a record kind. Allowed: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             kinds.insert(kind)
         }
@@ -87,16 +86,16 @@ public struct SatchelConfig: Sendable, Equatable {
         case "bearer": d.auth = .bearer
         case "oauth2-client-credentials":
             guard let tokenURL = try r.string("token-url"), let clientID = try r.string("client-id") else {
-                throw ConfigError("\(p): oauth2-client-credentials needs token-url and client-id.")
+                throw .config("\(p): oauth2-client-credentials needs token-url and client-id.")
             }
             d.auth = .oauth2(tokenURL: try Destination.checkURL(tokenURL, key: "\(p).token-url", allowLoopbackHTTP: loopback), clientID: clientID)
         case let other:
-            throw ConfigError("\(p).auth: \(FieldError.quote(other)) is not allowed. Allowed: none, bearer, oauth2-client-credentials.")
+            throw .config("\(p).auth: \(FieldError.quote(other)) is not allowed. Allowed: none, bearer, oauth2-client-credentials.")
         }
         d.caFile = try r.string("ca-file")
         d.pinnedKeys = try r.strings("pinned-keys") ?? []
         for pin in d.pinnedKeys where !pin.hasPrefix("sha256//") {
-            throw ConfigError("\(p).pinned-keys: \(FieldError.quote(pin)) is not a pin. Use sha256//BASE64 (the public key's SHA-256).")
+            throw .config("\(p).pinned-keys: \(FieldError.quote(pin)) is not a pin. Use sha256//BASE64 (the public key's SHA-256).")
         }
         d.clientCertificate = try r.string("client-cert")
         d.clientKey = try r.string("client-key")
@@ -114,17 +113,17 @@ public struct SatchelConfig: Sendable, Equatable {
         let prefix: String
         let table: [String: TOMLValue]
 
-        func wrong(_ key: String, _ want: String, _ got: TOMLValue) -> ConfigError {
-            ConfigError("\(prefix).\(key): must be \(want), not \(got.typeName).")
+        func wrong(_ key: String, _ want: String, _ got: TOMLValue) -> SyncError {
+            .config("\(prefix).\(key): must be \(want), not \(got.typeName).")
         }
 
-        func string(_ key: String) throws(ConfigError) -> String? {
+        func string(_ key: String) throws(SyncError) -> String? {
             guard let v = table[key] else { return nil }
             guard case .string(let s) = v else { throw wrong(key, "a quoted string", v) }
             return s
         }
 
-        func strings(_ key: String) throws(ConfigError) -> [String]? {
+        func strings(_ key: String) throws(SyncError) -> [String]? {
             guard let v = table[key] else { return nil }
             guard case .array(let items) = v else { throw wrong(key, "a list of strings", v) }
             var out: [String] = []
@@ -135,13 +134,13 @@ public struct SatchelConfig: Sendable, Equatable {
             return out
         }
 
-        func bool(_ key: String) throws(ConfigError) -> Bool? {
+        func bool(_ key: String) throws(SyncError) -> Bool? {
             guard let v = table[key] else { return nil }
             guard case .bool(let b) = v else { throw wrong(key, "true or false", v) }
             return b
         }
 
-        func number(_ key: String, in range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+        func number(_ key: String, in range: ClosedRange<Double>) throws(SyncError) -> Double? {
             guard let v = table[key] else { return nil }
             let d: Double
             switch v {
@@ -150,7 +149,7 @@ public struct SatchelConfig: Sendable, Equatable {
             default: throw wrong(key, "a number", v)
             }
             guard range.contains(d) else {
-                throw ConfigError("\(prefix).\(key): \(d) is out of range. Allowed: \(range.lowerBound.formatted())-\(range.upperBound.formatted()).")
+                throw .config("\(prefix).\(key): \(d) is out of range. Allowed: \(range.lowerBound.formatted())-\(range.upperBound.formatted()).")
             }
             return d
         }

@@ -39,10 +39,10 @@ extension TOMLSubset {
             }
         }
 
-        func fail(_ message: String) -> TOMLError { TOMLError(line: line, message: message) }
+        func fail(_ message: String) -> SyncError { .config(line: line, message) }
 
         /// Nothing but white space and a comment up to the end of the line, which is passed.
-        mutating func expectLineEnd() throws(TOMLError) {
+        mutating func expectLineEnd() throws(SyncError) {
             skipSpace()
             skipComment()
             guard let c = peek else { return }
@@ -51,7 +51,7 @@ extension TOMLSubset {
         }
 
         /// `a.b."c d"` up to `terminator`.
-        mutating func keyPath(until terminator: Unicode.Scalar) throws(TOMLError) -> [String] {
+        mutating func keyPath(until terminator: Unicode.Scalar) throws(SyncError) -> [String] {
             var parts: [String] = []
             while true {
                 skipSpace()
@@ -73,7 +73,7 @@ extension TOMLSubset {
             }
         }
 
-        mutating func value() throws(TOMLError) -> TOMLValue {
+        mutating func value() throws(SyncError) -> TOMLValue {
             guard let c = peek, c != "\n" else { throw fail("a value is missing after =") }
             switch c {
             case "\"", "'": return .string(try string())
@@ -83,7 +83,7 @@ extension TOMLSubset {
             }
         }
 
-        mutating func string() throws(TOMLError) -> String {
+        mutating func string() throws(SyncError) -> String {
             guard let quote = peek else { throw fail("a string is expected") }
             advance()
             var out = ""
@@ -114,7 +114,7 @@ extension TOMLSubset {
         }
 
         /// `[a, b]`, over as many lines as it takes, with comments and a trailing comma.
-        mutating func array() throws(TOMLError) -> TOMLValue {
+        mutating func array() throws(SyncError) -> TOMLValue {
             let opened = line
             advance()
             depth += 1
@@ -124,23 +124,23 @@ extension TOMLSubset {
             while true {
                 skipBlank()
                 if peek == "]" { advance(); return .array(items) }
-                if atEnd { throw TOMLError(line: opened, message: "a list is not closed (\"]\" is missing)") }
+                if atEnd { throw .config(line: opened, "a list is not closed (\"]\" is missing)") }
                 items.append(try value())
                 skipBlank()
                 if peek == "," { advance(); continue }
                 if peek == "]" { advance(); return .array(items) }
-                if atEnd { throw TOMLError(line: opened, message: "a list is not closed (\"]\" is missing)") }
+                if atEnd { throw .config(line: opened, "a list is not closed (\"]\" is missing)") }
                 throw fail("expected \",\" or \"]\" in the list")
             }
         }
 
-        mutating func boolean() throws(TOMLError) -> TOMLValue {
+        mutating func boolean() throws(SyncError) -> TOMLValue {
             if chars[i...].starts(with: "true".unicodeScalars) { i += 4; return .bool(true) }
             if chars[i...].starts(with: "false".unicodeScalars) { i += 5; return .bool(false) }
             throw fail("expected true or false")
         }
 
-        mutating func number() throws(TOMLError) -> TOMLValue {
+        mutating func number() throws(SyncError) -> TOMLValue {
             var text = ""
             while let c = peek, ("0"..."9").contains(c) || c == "-" || c == "+" || c == "." || c == "_" || c == "e" || c == "E" {
                 if c != "_" { text.unicodeScalars.append(c) }

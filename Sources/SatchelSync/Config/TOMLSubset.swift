@@ -21,17 +21,11 @@ public enum TOMLValue: Sendable, Equatable {
     }
 }
 
-public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let line: Int
-    public let message: String
-    public var description: String { "line \(line): \(message)" }
-}
-
 public enum TOMLSubset {
     /// Table path (e.g. ["destination", "nhs-epr"]) → key → value. The root table is [].
     public typealias Document = [[String]: [String: TOMLValue]]
 
-    public static func parse(_ text: String) throws(TOMLError) -> Document {
+    public static func parse(_ text: String) throws(SyncError) -> Document {
         var doc: Document = [[]: [:]]
         var table: [String] = []
         var cursor = Cursor(Array(text.unicodeScalars))
@@ -45,11 +39,11 @@ public enum TOMLSubset {
             let n = cursor.line
             if c == "[" {
                 cursor.advance()
-                if cursor.peek == "[" { throw TOMLError(line: n, message: "arrays of tables ([[...]]) are not supported") }
+                if cursor.peek == "[" { throw .config(line: n, "arrays of tables ([[...]]) are not supported") }
                 table = try cursor.keyPath(until: "]")
                 cursor.advance()
                 try cursor.expectLineEnd()
-                if doc[table] != nil { throw TOMLError(line: n, message: "table [\(table.joined(separator: "."))] is defined twice") }
+                if doc[table] != nil { throw .config(line: n, "table [\(table.joined(separator: "."))] is defined twice") }
                 doc[table] = [:]
                 continue
             }
@@ -59,8 +53,8 @@ public enum TOMLSubset {
             let value = try cursor.value()
             try cursor.expectLineEnd()
             let full = table + path.dropLast()
-            guard let key = path.last else { throw TOMLError(line: n, message: "a key is missing before =") }
-            if doc[full]?[key] != nil { throw TOMLError(line: n, message: "\(key) is set twice") }
+            guard let key = path.last else { throw .config(line: n, "a key is missing before =") }
+            if doc[full]?[key] != nil { throw .config(line: n, "\(key) is set twice") }
             doc[full, default: [:]][key] = value
         }
     }

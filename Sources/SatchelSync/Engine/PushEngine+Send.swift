@@ -49,12 +49,12 @@ extension PushEngine {
                     continue
                 }
                 guard attempt + 1 < maxAttempts else {
-                    throw SyncFailure.notFHIR("gave up for now after \(maxAttempts) attempts (\(reason ?? "no reply")); the records stay queued")
+                    throw SyncError.notFHIR("gave up for now after \(maxAttempts) attempts (\(reason ?? "no reply")); the records stay queued")
                 }
                 // A server may ask for any wait, even years or infinity (found by fuzzing):
                 // past the longest a shift-end sync should sit idle, stop and keep the records.
                 if let after = retryAfter, !(after <= Self.longestRetryAfter) {
-                    throw SyncFailure.notFHIR("\(destination.name) asked us to wait longer than \(Int(Self.longestRetryAfter / 60)) minutes before trying again; the records stay queued. Sync again later.")
+                    throw SyncError.notFHIR("\(destination.name) asked us to wait longer than \(Int(Self.longestRetryAfter / 60)) minutes before trying again; the records stay queued. Sync again later.")
                 }
                 clock.sleep(seconds: backoff.delay(attempt: attempt, retryAfter: retryAfter, random: random))
                 attempt += 1
@@ -91,29 +91,30 @@ extension PushEngine {
             body: BundleBuilder.batch(mapped.map(\.1), mode: mode))
         let records = mapped.map(\.0)
         let response: HTTPResponse
-        switch Result(catching: { () throws(SyncFailure) -> HTTPResponse in try perform(request) }) {
+        switch Result(catching: { () throws(SyncError) -> HTTPResponse in try perform(request) }) {
         case .success(let r):
             response = r
         case .failure(let failure):
-            if case .transport(let e) = failure, e.kind != .tls, e.kind != .refusedURL {
-                return try retryAll(records, "\(e.kind.rawValue): \(e.message)")
+            if failure.code.isTransport, failure.code != .tls, failure.code != .refusedURL {
+                return try retryAll(records, "\(failure.code.rawValue): \(failure.message)")
             }
             _ = try retryAll(records, failure.message)
             throw failure
         }
         switch classify(response, now: clock.now()) {
         case .success:
-            let parsed = Result(catching: { () throws(ResponseError) -> [EntryOutcome] in
+            let parsed = Result(catching: { () throws(SyncError) -> [EntryOutcome] in
                 try BundleResponseParser.parse(body: response.body, contentType: response.contentType, expectedEntries: records.count)
             })
             switch parsed {
             case .success(let outcomes):
                 return try settle(records, mapped.map(\.1), outcomes, &report)
-            case .failure(.notFHIR(let type)):
-                _ = try retryAll(records, "the reply was not FHIR (\(type ?? "no content type"))")
-                throw SyncFailure.notFHIR("\(destination.name) answered with a page that is not FHIR (\(type ?? "no content type")): a Wi-Fi login page or a proxy, probably. Nothing was counted as delivered; sign in to the network and sync again.")
             case .failure(let error):
-                return try retryAll(records, "the reply could not be read as a FHIR batch-response (\(error))")
+                guard case .notFHIR(let type)? = error.problem else {
+                    return try retryAll(records, "the reply could not be read as a FHIR batch-response (\(error))")
+                }
+                _ = try retryAll(records, "the reply was not FHIR (\(type ?? "no content type"))")
+                throw SyncError.notFHIR("\(destination.name) answered with a page that is not FHIR (\(type ?? "no content type")): a Wi-Fi login page or a proxy, probably. Nothing was counted as delivered; sign in to the network and sync again.")
             }
         case .throttled(let after):
             return try retryAll(records, "HTTP \(response.status): the server asked us to wait", after: after)
@@ -130,7 +131,7 @@ extension PushEngine {
             return .settled(retry: [], retryAfter: nil, lastReason: nil)
         case .auth:
             _ = try retryAll(records, "credentials refused")
-            throw SyncFailure.auth(authMessage(response.status))
+            throw SyncError.auth(authMessage(response.status))
         }
     }
 
@@ -171,7 +172,7 @@ extension PushEngine {
     // MARK: - Requests
 
     /// The server's CapabilityStatement: FHIR version, and how to write each type.
-    public func fetchCapabilities() throws -> ServerCapabilities {
+    public func fetchCapabilities() throws(SyncError) -> ServerCapabilities {
         let request = HTTPRequest(method: "GET", url: destination.baseURL + "/metadata", headers: [("Accept", "application/fhir+json")], body: [])
         var attempt = 0
         var response: HTTPResponse
@@ -179,7 +180,7 @@ extension PushEngine {
         while true {
             var retryAfter: Double?
             var transient = false
-            switch Result(catching: { () throws(SyncFailure) -> HTTPResponse in try perform(request) }) {
+            switch Result(catching: { () throws(SyncError) -> HTTPResponse in try perform(request) }) {
             case .success(let r):
                 response = r
                 switch classify(r, now: clock.now()) {
@@ -188,7 +189,7 @@ extension PushEngine {
                 default: break
                 }
             case .failure(let failure):
-                guard case .transport(let e) = failure, e.kind != .tls, e.kind != .refusedURL, attempt + 1 < maxAttempts else { throw failure }
+                guard failure.code.isTransport, failure.code != .tls, failure.code != .refusedURL, attempt + 1 < maxAttempts else { throw failure }
                 transient = true
                 response = HTTPResponse(status: 0, headers: [:], body: [])
             }
@@ -197,21 +198,20 @@ extension PushEngine {
             attempt += 1
         }
         guard response.status == 200 else {
-            throw SyncFailure.notFHIR("\(destination.name)/metadata answered HTTP \(response.status); a FHIR R4 server answers 200 with its CapabilityStatement.")
+            throw SyncError.notFHIR("\(destination.name)/metadata answered HTTP \(response.status); a FHIR R4 server answers 200 with its CapabilityStatement.")
         }
         do { return try CapabilityParser.parse(response.body) } catch {
-            throw SyncFailure.notFHIR("\(destination.name)/metadata is not a FHIR R4 CapabilityStatement (\(error)). Check the URL; a Wi-Fi login page answers like this too.")
+            throw SyncError.notFHIR("\(destination.name)/metadata is not a FHIR R4 CapabilityStatement (\(error)). Check the URL; a Wi-Fi login page answers like this too.")
         }
     }
 
     /// Sends with the Authorization header; on 401/403 fetches a fresh token once.
-    func perform(_ request: HTTPRequest) throws(SyncFailure) -> HTTPResponse {
+    func perform(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse {
         var refreshed = false
         while true {
             var r = request
             if let header = try tokens.header() { r.headers.append(("Authorization", header)) }
-            let response: HTTPResponse
-            do { response = try transport.perform(r) } catch { throw .transport(error) }
+            let response = try transport.perform(r)
             if response.status == 401 || response.status == 403, !refreshed, tokens.invalidate() {
                 refreshed = true
                 continue

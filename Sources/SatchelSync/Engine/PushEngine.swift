@@ -51,7 +51,7 @@ public final class PushEngine {
                 return report
             }
             try send(ordered, into: &report)
-        } catch let failure as SyncFailure {
+        } catch let failure as SyncError {
             stop(&report, failure)
         } catch let error as VaultError {
             report.why = error.message
@@ -62,14 +62,13 @@ public final class PushEngine {
         return report
     }
 
-    private func stop(_ report: inout DeliverySummary, _ failure: SyncFailure) {
-        switch failure {
-        case .transport(let e) where e.kind == .tls:
-            report.securityWarning = "SECURITY: the connection to \(destination.name) failed its TLS check (\(e.message)). Nothing was sent; this is not retried automatically. Tell your team lead before syncing again."
+    private func stop(_ report: inout DeliverySummary, _ failure: SyncError) {
+        if failure.code == .tls {
+            report.securityWarning = "SECURITY: the connection to \(destination.name) failed its TLS check (\(failure.message)). Nothing was sent; this is not retried automatically. Tell your team lead before syncing again."
             report.why = "TLS check failed"
-        case .transport(let e):
-            report.why = "couldn't reach \(destination.name) (\(e.kind.rawValue)): \(e.message)"
-        default:
+        } else if failure.code.isTransport {
+            report.why = "couldn't reach \(destination.name) (\(failure.code.rawValue)): \(failure.message)"
+        } else {
             report.why = failure.message
         }
     }

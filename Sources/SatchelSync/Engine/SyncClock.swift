@@ -18,7 +18,7 @@ public final class SystemClock: SyncClock {
 
 /// Something that sends one HTTP request (libcurl's `CurlEasy`, or a test double).
 public protocol HTTPTransport: AnyObject {
-    func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse
+    func perform(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse
 }
 
 /// Capped exponential backoff with full jitter, never shorter than the server asked.

@@ -19,7 +19,7 @@ public final class TokenSource {
         self.clock = clock
     }
 
-    public func header() throws(SyncFailure) -> String? {
+    public func header() throws(SyncError) -> String? {
         switch destination.auth {
         case .none:
             return nil
@@ -38,7 +38,7 @@ public final class TokenSource {
         return false
     }
 
-    private func sealed(_ kind: Destination.SecretKind) throws(SyncFailure) -> String {
+    private func sealed(_ kind: Destination.SecretKind) throws(SyncError) -> String {
         let secret: SecretBytes?
         do { secret = try vault.secret(destination.secretName(kind)) } catch { throw .vault(error) }
         guard let secret else {
@@ -48,7 +48,7 @@ public final class TokenSource {
         return secret.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 
-    private func fetch(tokenURL: String, clientID: String) throws(SyncFailure) -> String {
+    private func fetch(tokenURL: String, clientID: String) throws(SyncError) -> String {
         let secret = try sealed(.clientSecret)
         let form = [("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", secret)]
             .map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")
@@ -56,8 +56,7 @@ public final class TokenSource {
             method: "POST", url: tokenURL,
             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
             body: Array(form.utf8))
-        let response: HTTPResponse
-        do { response = try transport.perform(request) } catch { throw .transport(error) }
+        let response = try transport.perform(request)
         guard response.status == 200,
               let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
               let token = json["access_token"] as? String, !token.isEmpty
@@ -73,21 +72,5 @@ public final class TokenSource {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-    }
-}
-
-/// Why a whole sync of one destination stopped.
-public enum SyncFailure: Error {
-    case transport(TransportError)
-    case auth(String)
-    case vault(VaultError)
-    case notFHIR(String)
-
-    public var message: String {
-        switch self {
-        case .transport(let e): e.message
-        case .auth(let m), .notFHIR(let m): m
-        case .vault(let e): e.message
-        }
     }
 }

@@ -6,25 +6,25 @@ public enum BundleResponseParser {
 
     /// Must be a JSON `Bundle` of type `batch-response` with exactly `expectedEntries` entries.
     public static func parse(body: [UInt8], contentType: String?,
-                             expectedEntries: Int) throws(ResponseError) -> [EntryOutcome] {
+                             expectedEntries: Int) throws(SyncError) -> [EntryOutcome] {
         try checkMediaType(contentType)
-        guard let root = JSONValue.parse(body) else { throw .unparseable }
-        guard root.isObject, root["resourceType"]?.stringValue == "Bundle" else { throw .notABundle }
+        guard let root = JSONValue.parse(body) else { throw .response(.unparseable) }
+        guard root.isObject, root["resourceType"]?.stringValue == "Bundle" else { throw .response(.notABundle) }
         let type = root["type"]?.stringValue ?? ""
-        guard type == "batch-response" else { throw .wrongBundleType(type) }
+        guard type == "batch-response" else { throw .response(.wrongBundleType(type)) }
         let entries: [JSONValue]
         switch root["entry"] {
         case nil: entries = []
         case .array(let a)?: entries = a
-        default: throw .unparseable
+        default: throw .response(.unparseable)
         }
         guard entries.count == expectedEntries else {
-            throw .entryCountMismatch(expected: expectedEntries, got: entries.count)
+            throw .response(.entryCountMismatch(expected: expectedEntries, got: entries.count))
         }
         var outcomes: [EntryOutcome] = []
         for entry in entries {
             guard let response = entry["response"], let line = response["status"]?.stringValue,
-                  let status = statusCode(line) else { throw .unparseable }
+                  let status = statusCode(line) else { throw .response(.unparseable) }
             outcomes.append(EntryOutcome(
                 status: status,
                 location: response["location"]?.stringValue,
@@ -35,14 +35,14 @@ public enum BundleResponseParser {
         return outcomes
     }
 
-    /// Throws `.notFHIR` unless the media type is FHIR/JSON. A missing Content-Type is let
+    /// Throws `.response(.notFHIR)` unless the media type is FHIR/JSON. A missing Content-Type is let
     /// through to JSON parsing.
-    static func checkMediaType(_ contentType: String?) throws(ResponseError) {
+    static func checkMediaType(_ contentType: String?) throws(SyncError) {
         guard let contentType else { return }
         let media = contentType.split(separator: ";").first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         } ?? ""
-        guard fhirMediaTypes.contains(media) else { throw .notFHIR(contentType: contentType) }
+        guard fhirMediaTypes.contains(media) else { throw .response(.notFHIR(contentType: contentType)) }
     }
 
     /// `"201 Created"` → 201; `"201"` → 201. Nil unless an HTTP status (100-599).

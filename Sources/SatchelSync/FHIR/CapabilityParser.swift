@@ -1,10 +1,10 @@
 /// Parses `GET [base]/metadata`.
 public enum CapabilityParser {
-    public static func parse(_ body: [UInt8]) throws(ResponseError) -> ServerCapabilities {
-        guard let root = JSONValue.parse(body) else { throw .unparseable }
-        guard root["resourceType"]?.stringValue == "CapabilityStatement" else { throw .notACapabilityStatement }
+    public static func parse(_ body: [UInt8]) throws(SyncError) -> ServerCapabilities {
+        guard let root = JSONValue.parse(body) else { throw .response(.unparseable) }
+        guard root["resourceType"]?.stringValue == "CapabilityStatement" else { throw .response(.notACapabilityStatement) }
         let version = root["fhirVersion"]?.stringValue ?? ""
-        guard version.hasPrefix("4.0.") || version == "4.0" else { throw .unsupportedFHIRVersion(version) }
+        guard version.hasPrefix("4.0.") || version == "4.0" else { throw .response(.unsupportedFHIRVersion(version)) }
         var batch = false, transaction = false
         var updateCreate: [String: Bool] = [:], conditionalCreate: [String: Bool] = [:]
         let servers = (root["rest"]?.arrayValue ?? []).filter { $0["mode"]?.stringValue == "server" }

@@ -8,14 +8,14 @@ public enum FHIRMapper {
     /// The worker's id (`OutgoingRecord.authorID`) on author references.
     public static let workerSystem = "https://satchel.example/Id/worker"
 
-    /// Maps one record with `.clientIDs` references; throws ``FHIRMappingError`` for an unreadable body.
-    public static func resource(for record: OutgoingRecord) throws -> FHIRResource {
+    /// Maps one record with `.clientIDs` references; throws an `.unreadableRecord` ``SyncError`` for an unreadable body.
+    public static func resource(for record: OutgoingRecord) throws(SyncError) -> FHIRResource {
         try resource(for: record, references: .clientIDs)
     }
 
     /// Maps one record; `references` says how the Patient is referenced. The switch
     /// is exhaustive: a new record kind does not compile until it has a mapping.
-    public static func resource(for record: OutgoingRecord, references: ReferenceStyle) throws -> FHIRResource {
+    public static func resource(for record: OutgoingRecord, references: ReferenceStyle) throws(SyncError) -> FHIRResource {
         let context = MappingContext(record: record, references: references)
         let (type, id, body): (String, String, JSONValue)
         switch record.kind {
@@ -59,14 +59,18 @@ public enum FHIRMapper {
         }
     }
 
-    /// The body through the one codec (`RecordCodec`), then the payload's own checks.
-    static func decode<T: RecordPayload>(_ type: T.Type, _ record: OutgoingRecord) throws(FHIRMappingError) -> T {
-        let id = record.id.uuidString.lowercased()
+    /// The body through the one codec (`RecordCodec`), then the payload's own checks
+    /// (e.g. TOP skips). The message names the record and the failing field, never a value
+    /// (values may be personal data).
+    static func decode<T: RecordPayload>(_ type: T.Type, _ record: OutgoingRecord) throws(SyncError) -> T {
+        let unsendable = "The \(record.kind.rawValue) record \(record.id.uuidString.lowercased()) cannot be sent as FHIR"
         let payload: T
         do { payload = try RecordCodec.decode(T.self, from: record.body) } catch {
-            throw .unreadableBody(recordID: id, kind: record.kind, reason: error.message)
+            throw SyncError(.unreadableRecord, "\(unsendable): its body is unreadable (\(error.message)).")
         }
-        do { try payload.validate() } catch { throw .invalidPayload(recordID: id, kind: record.kind, field: error.field) }
+        do { try payload.validate() } catch {
+            throw SyncError(.unreadableRecord, "\(unsendable): field \(error.field) is invalid.")
+        }
         return payload
     }
 }

@@ -5,7 +5,7 @@ internal import CCurl
 /// not safe for us (any protocol, redirects off but any scheme allowed...), so
 /// everything that matters is set explicitly, and a failed setopt is fatal.
 extension CurlEasy {
-    func applyHandleOptions() throws(TransportError) {
+    func applyHandleOptions() throws(SyncError) {
         let s = settings
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_ERRORBUFFER, UnsafeRawPointer(errorBuffer))
@@ -54,16 +54,16 @@ extension CurlEasy {
 
     // MARK: typed setopt, each failure reported with the option's number
 
-    func set(_ option: CURLoption, _ value: Int) throws(TransportError) {
+    func set(_ option: CURLoption, _ value: Int) throws(SyncError) {
         try check(satchel_curl_setopt_long(handle, option, value), option)
     }
 
-    func set(_ option: CURLoption, off value: curl_off_t) throws(TransportError) {
+    func set(_ option: CURLoption, off value: curl_off_t) throws(SyncError) {
         try check(satchel_curl_setopt_off(handle, option, value), option)
     }
 
     /// libcurl copies string options, so the Swift string may go away after the call.
-    func set(_ option: CURLoption, _ value: String?) throws(TransportError) {
+    func set(_ option: CURLoption, _ value: String?) throws(SyncError) {
         let rc: CURLcode
         if let value {
             rc = value.withCString { satchel_curl_setopt_ptr(handle, option, $0) }
@@ -74,20 +74,19 @@ extension CurlEasy {
     }
 
     /// For borrowed memory: the caller keeps it alive for as long as libcurl may use it.
-    func set(_ option: CURLoption, _ pointer: UnsafeRawPointer?) throws(TransportError) {
+    func set(_ option: CURLoption, _ pointer: UnsafeRawPointer?) throws(SyncError) {
         try check(satchel_curl_setopt_ptr(handle, option, pointer), option)
     }
 
-    func set(_ option: CURLoption, callback: curl_write_callback) throws(TransportError) {
+    func set(_ option: CURLoption, callback: curl_write_callback) throws(SyncError) {
         try check(satchel_curl_setopt_write(handle, option, callback), option)
     }
 
-    func check(_ rc: CURLcode, _ option: CURLoption) throws(TransportError) {
+    func check(_ rc: CURLcode, _ option: CURLoption) throws(SyncError) {
         guard rc != CURLE_OK else { return }
         let why = curl_easy_strerror(rc).map { String(cString: $0) } ?? "unknown"
-        throw TransportError(
-            kind: .other,
-            message: "This device's libcurl refused a required security setting, so nothing was sent. Update the system packages or tell the administrator.",
+        throw SyncError(
+            .other, "This device's libcurl refused a required security setting, so nothing was sent. Update the system packages or tell the administrator.",
             curlCode: Int32(rc.rawValue),
             detail: "curl_easy_setopt(\(option.rawValue)): \(why)")
     }

@@ -20,16 +20,15 @@ public final class CurlEasy {
     /// Largest response body accepted (bytes); bigger answers abort with `.other`.
     public static let defaultMaxResponseBytes = 64 * 1024 * 1024
 
-    public init(settings: TransportSettings, maxResponseBytes: Int = CurlEasy.defaultMaxResponseBytes) throws(TransportError) {
+    public init(settings: TransportSettings, maxResponseBytes: Int = CurlEasy.defaultMaxResponseBytes) throws(SyncError) {
         try settings.validate()
         let runtime = CurlRuntime.version
         guard runtime.supportsHTTPS, runtime.number >= 0x075500 else {
-            throw TransportError(
-                kind: .other,
-                message: "This device's libcurl (\(runtime.text), \(runtime.tlsBackend)) cannot do safe HTTPS; version 7.85 or later with TLS is needed. Update the system packages.")
+            throw SyncError(
+                .other, "This device's libcurl (\(runtime.text), \(runtime.tlsBackend)) cannot do safe HTTPS; version 7.85 or later with TLS is needed. Update the system packages.")
         }
         guard let handle = curl_easy_init() else {
-            throw TransportError(kind: .other, message: "Could not set up the network transfer (out of memory). Restart the app and try again.")
+            throw SyncError(.other, "Could not set up the network transfer (out of memory). Restart the app and try again.")
         }
         self.handle = handle
         self.settings = settings
@@ -46,12 +45,12 @@ public final class CurlEasy {
 
     /// Sends one request and waits for the whole response. Any HTTP status is a
     /// response; only transport failures throw.
-    public func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+    public func perform(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse {
         let url = try CurlURL(request.url)
         try url.validate(allowLoopbackHTTP: settings.allowLoopbackHTTP)
         let method = request.method.uppercased()
         guard ["GET", "POST", "PUT"].contains(method) else {
-            throw TransportError(kind: .other, message: "The \(request.method) method is not supported by the sync transport (only GET, POST and PUT).")
+            throw SyncError(.other, "The \(request.method) method is not supported by the sync transport (only GET, POST and PUT).")
         }
         let headerList = try CurlHeaderList(request.headers)
 

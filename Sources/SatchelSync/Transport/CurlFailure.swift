@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 internal import CCurl
 
-/// Turns a failed CURLcode into a `TransportError` whose message says what to do.
+/// Turns a failed CURLcode into a `SyncError` whose message says what to do.
 /// The cause (code, curl_easy_strerror, CURLOPT_ERRORBUFFER) rides along in `detail`.
 enum CurlFailure {
-    static func error(_ code: CURLcode, errorBuffer: String, origin: String, responseTooLarge: Bool = false, stalled: Bool = false) -> TransportError {
+    static func error(_ code: CURLcode, errorBuffer: String, origin: String, responseTooLarge: Bool = false, stalled: Bool = false) -> SyncError {
         let strerror = curl_easy_strerror(code).map { String(cString: $0) } ?? "unknown error"
         var detail = errorBuffer.isEmpty ? strerror : "\(strerror): \(errorBuffer)"
         if stalled { detail += " (no data moved for the low-speed time)" }
-        let kind: TransportError.Kind = stalled ? .timeout : Self.kind(of: code)
+        let kind: SyncError.Code = stalled ? .timeout : Self.kind(of: code)
         let message: String
         switch kind {
         case .offline:
@@ -21,17 +21,17 @@ enum CurlFailure {
             message = "The connection to \(origin) broke during the transfer. The server may or may not have stored the records; they will be sent again safely on the next sync."
         case .refusedURL:
             message = "Refused to connect to \(origin): only https:// server addresses can be used. Check the server address in the sync settings."
-        case .other:
+        default:  // .other: `kind(of:)` gives only the codes of a failed transfer
             if responseTooLarge {
                 message = "The answer from \(origin) was larger than allowed and was dropped. Tell the administrator."
             } else {
                 message = "The transfer to \(origin) failed. Try again; if it keeps failing, tell the administrator and quote the technical detail."
             }
         }
-        return TransportError(kind: kind, message: message, curlCode: Int32(code.rawValue), detail: detail)
+        return SyncError(kind, message, curlCode: Int32(code.rawValue), detail: detail)
     }
 
-    static func kind(of code: CURLcode) -> TransportError.Kind {
+    static func kind(of code: CURLcode) -> SyncError.Code {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             return .offline

@@ -6,14 +6,13 @@ internal import CCurl
 final class CurlHeaderList {
     private(set) var head: UnsafeMutablePointer<curl_slist>?
 
-    init(_ headers: [(name: String, value: String)]) throws(TransportError) {
+    init(_ headers: [(name: String, value: String)]) throws(SyncError) {
         var sawExpect = false
         for (name, value) in headers {
             // Throwing here is safe: every property is set, so deinit frees the list.
             guard CurlHeaderList.isToken(name), CurlHeaderList.isFieldValue(value) else {
-                throw TransportError(
-                    kind: .other,
-                    message: "A request header named \"\(CurlHeaderList.printable(name))\" is malformed (line breaks or invalid characters); the request was not sent. This is a bug in the app.")
+                throw SyncError(
+                    .other, "A request header named \"\(CurlHeaderList.printable(name))\" is malformed (line breaks or invalid characters); the request was not sent. This is a bug in the app.")
             }
             if name.lowercased() == "expect" { sawExpect = true }
             // "Name;" is libcurl's way to send a header with an empty value.
@@ -24,10 +23,10 @@ final class CurlHeaderList {
 
     deinit { curl_slist_free_all(head) }
 
-    private func append(_ line: String) throws(TransportError) {
+    private func append(_ line: String) throws(SyncError) {
         // On failure curl_slist_append leaves the list intact; deinit frees it.
         guard let next = curl_slist_append(head, line) else {
-            throw TransportError(kind: .other, message: "Out of memory while preparing the request headers. Restart the app and try again.")
+            throw SyncError(.other, "Out of memory while preparing the request headers. Restart the app and try again.")
         }
         head = next
     }

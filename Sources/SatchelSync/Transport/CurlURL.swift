@@ -14,18 +14,17 @@ final class CurlURL {
     /// `scheme://host:port`, safe to show: no path or query (they can carry identifiers).
     var origin: String { "\(scheme)://\(host):\(port)" }
 
-    init(_ text: String) throws(TransportError) {
+    init(_ text: String) throws(SyncError) {
         guard let handle = curl_url() else {
-            throw TransportError(kind: .other, message: "Out of memory while preparing the request. Restart the app and try again.")
+            throw SyncError(.other, "Out of memory while preparing the request. Restart the app and try again.")
         }
         self.handle = handle
         let rc = curl_url_set(handle, CURLUPART_URL, text, 0)
         guard rc == CURLUE_OK else {
             curl_url_cleanup(handle)
             let why = curl_url_strerror(rc).map { String(cString: $0) } ?? "unknown"
-            throw TransportError(
-                kind: .refusedURL,
-                message: "The server address is not a valid https URL. Check the server address in the sync settings.",
+            throw SyncError(
+                .refusedURL, "The server address is not a valid https URL. Check the server address in the sync settings.",
                 detail: "CURLUcode \(rc.rawValue): \(why)")
         }
         scheme = CurlURL.part(handle, CURLUPART_SCHEME, 0)?.lowercased() ?? ""
@@ -36,28 +35,25 @@ final class CurlURL {
     deinit { curl_url_cleanup(handle) }
 
     /// Refuses anything but https, except plain http to a loopback host when allowed.
-    func validate(allowLoopbackHTTP: Bool) throws(TransportError) {
+    func validate(allowLoopbackHTTP: Bool) throws(SyncError) {
         if host.isEmpty {
-            throw TransportError(kind: .refusedURL, message: "The server address has no host name. Check the server address in the sync settings.")
+            throw SyncError(.refusedURL, "The server address has no host name. Check the server address in the sync settings.")
         }
         switch scheme {
         case "https":
             return
         case "http":
             if !allowLoopbackHTTP {
-                throw TransportError(
-                    kind: .refusedURL,
-                    message: "Refused to send over unencrypted http to \(origin). Use an https:// server address.")
+                throw SyncError(
+                    .refusedURL, "Refused to send over unencrypted http to \(origin). Use an https:// server address.")
             }
             if !Loopback.contains(host: host) {
-                throw TransportError(
-                    kind: .refusedURL,
-                    message: "Refused to send over unencrypted http to \(origin): plain http is only allowed to this device itself. Use an https:// server address.")
+                throw SyncError(
+                    .refusedURL, "Refused to send over unencrypted http to \(origin): plain http is only allowed to this device itself. Use an https:// server address.")
             }
         default:
-            throw TransportError(
-                kind: .refusedURL,
-                message: "Refused the \(scheme): address \(origin). Only https:// server addresses can be used.")
+            throw SyncError(
+                .refusedURL, "Refused the \(scheme): address \(origin). Only https:// server addresses can be used.")
         }
     }
 

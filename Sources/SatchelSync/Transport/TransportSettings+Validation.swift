@@ -4,41 +4,41 @@ import Foundation
 extension TransportSettings {
     /// Refuses a configuration that would be unsafe or could never work, before
     /// any handle or connection exists.
-    func validate() throws(TransportError) {
+    func validate() throws(SyncError) {
         for (label, value) in [("CA file", caFile), ("client certificate", clientCertificate), ("client key", clientKey),
                                ("client key passphrase", clientKeyPassphrase), ("proxy", proxy), ("no-proxy list", noProxy)] {
             if let value, value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                throw TransportError(kind: .other, message: "The \(label) setting contains control characters. Re-enter it in the sync settings.")
+                throw SyncError(.other, "The \(label) setting contains control characters. Re-enter it in the sync settings.")
             }
         }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw TransportError(kind: .tls, message: "The trusted certificate file \(caFile) cannot be read. Check the path in the sync settings or reinstall the server's CA file.")
+            throw SyncError(.tls, "The trusted certificate file \(caFile) cannot be read. Check the path in the sync settings or reinstall the server's CA file.")
         }
         for pin in pinnedPublicKeys {
             let b64 = pin.hasPrefix("sha256//") ? String(pin.dropFirst(8)) : ""
             guard let digest = Data(base64Encoded: b64), digest.count == 32 else {
-                throw TransportError(kind: .tls, message: "A pinned public key is not in the form sha256//<base64 of 32 bytes>. Copy the pin again from the administrator.")
+                throw SyncError(.tls, "A pinned public key is not in the form sha256//<base64 of 32 bytes>. Copy the pin again from the administrator.")
             }
         }
         if let cert = clientCertificate, !FileManager.default.isReadableFile(atPath: cert) {
-            throw TransportError(kind: .tls, message: "The client certificate file \(cert) cannot be read. Check the path in the sync settings.")
+            throw SyncError(.tls, "The client certificate file \(cert) cannot be read. Check the path in the sync settings.")
         }
         if let key = clientKey {
             guard clientCertificate != nil else {
-                throw TransportError(kind: .tls, message: "A client key is set without a client certificate. Set both, or neither, in the sync settings.")
+                throw SyncError(.tls, "A client key is set without a client certificate. Set both, or neither, in the sync settings.")
             }
             guard FileManager.default.isReadableFile(atPath: key) else {
-                throw TransportError(kind: .tls, message: "The client key file \(key) cannot be read. Check the path in the sync settings.")
+                throw SyncError(.tls, "The client key file \(key) cannot be read. Check the path in the sync settings.")
             }
         }
         guard connectTimeout.isFinite, connectTimeout > 0 else {
-            throw TransportError(kind: .other, message: "The connect timeout must be a positive number of seconds. Fix it in the sync settings.")
+            throw SyncError(.other, "The connect timeout must be a positive number of seconds. Fix it in the sync settings.")
         }
         guard lowSpeedLimit >= 1, lowSpeedTime >= 1 else {
-            throw TransportError(kind: .other, message: "Stall detection needs a low-speed limit of at least 1 byte/s over at least 1 second. Fix it in the sync settings.")
+            throw SyncError(.other, "Stall detection needs a low-speed limit of at least 1 byte/s over at least 1 second. Fix it in the sync settings.")
         }
         if let totalTimeout, !(totalTimeout.isFinite && totalTimeout > 0) {
-            throw TransportError(kind: .other, message: "The total timeout must be a positive number of seconds, or unset. Fix it in the sync settings.")
+            throw SyncError(.other, "The total timeout must be a positive number of seconds, or unset. Fix it in the sync settings.")
         }
     }
 }

@@ -47,8 +47,8 @@ func reply(_ bytes: [UInt8]) -> HTTPResponse {
     return HTTPResponse(status: status, headers: headers, body: Array(bytes[bodyStart...]))
 }
 
-func parseBundle(_ r: HTTPResponse, expected: Int) -> Result<[EntryOutcome], ResponseError> {
-    Result(catching: { () throws(ResponseError) -> [EntryOutcome] in
+func parseBundle(_ r: HTTPResponse, expected: Int) -> Result<[EntryOutcome], SyncError> {
+    Result(catching: { () throws(SyncError) -> [EntryOutcome] in
         try BundleResponseParser.parse(body: r.body, contentType: r.contentType, expectedEntries: expected)
     })
 }
@@ -57,7 +57,7 @@ func checkBundle(_ r: HTTPResponse, _ input: [UInt8]) {
     // Ask for no entries first; a mismatch says how many there are, then parse for real.
     var expected = 0
     var result = parseBundle(r, expected: 0)
-    if case .failure(.entryCountMismatch(let asked, let got)) = result {
+    if case .failure(let error) = result, case .entryCountMismatch(let asked, let got)? = error.problem {
         guard asked == 0, got > 0 else { broken("entryCountMismatch(\(asked), \(got))", input) }
         expected = got
         result = parseBundle(r, expected: got)

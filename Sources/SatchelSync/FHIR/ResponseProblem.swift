@@ -1,5 +1,6 @@
-/// Why a server reply could not be used.
-public enum ResponseError: Error, Sendable, Equatable {
+/// Why a server reply could not be used: the `problem` of a `SyncError` of code
+/// `.response`, for the engine to switch on (a captive portal's page is not a bad batch).
+public enum ResponseProblem: Sendable, Equatable {
     /// Not FHIR JSON at all, e.g. a captive portal's `text/html` 200.
     case notFHIR(contentType: String?)
     /// JSON, but not a Bundle.
