@@ -11,6 +11,9 @@ enum Entrypoint {
         // reports, and a reader that goes away (`satchel queue | head -1`) must not kill
         // a command halfway; both then see EPIPE instead.
         signal(SIGPIPE, SIG_IGN)
+        // Every file Satchel makes — the vault, its -wal and -shm, config.toml, exports —
+        // is the worker's alone, from the first byte (docs/security.md).
+        umask(0o077)
         exit(SatchelCommand.execute(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -35,6 +35,27 @@ struct InitAndStatusTests {
         #expect(verify.stdout.hasPrefix("Audit log intact: 1 entries"))
     }
 
+    @Test("every file satchel makes is the worker's alone (umask 077): the vault, its directory, config.toml")
+    func filesArePrivate() throws {
+        let dir = try TemporaryVault.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let home = dir.appendingPathComponent("vault").path
+        let config = dir.appendingPathComponent("conf/config.toml").path
+        let made = try ChildProcess.runSatchel(
+            ["--home", home, "--passphrase-fd", "3", "init", "--name", "Test Mentor", "--role", "clinician"], fd3: passphrase)
+        #expect(made.status == 0, "\(made.stderr)")
+        let added = try ChildProcess.runSatchel(
+            ["--home", home, "--config", config, "--passphrase-fd", "3", "destination", "add", "nhs-epr", "--url", "https://nhs-epr.invalid/R4"],
+            fd3: passphrase)
+        #expect(added.status == 0, "\(added.stderr)")
+        var paths = [home, config, dir.appendingPathComponent("conf").path]
+        paths += try FileManager.default.contentsOfDirectory(atPath: home).map { "\(home)/\($0)" }
+        for path in paths {
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            #expect(mode & 0o077 == 0, "\(path) is \(String(mode, radix: 8))")
+        }
+    }
+
     @Test(
         "refusals have a clear message and a documented exit status",
         arguments: [
