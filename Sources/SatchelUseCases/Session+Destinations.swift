@@ -88,7 +88,11 @@ extension Session {
     /// Fetches the destination's /metadata: what it speaks and the certificate it showed.
     public func probe(destination name: String) throws -> DestinationProbe {
         let d = try destination(named: name)
-        let transport = try DeliveryEnvironment.curl(d, secret: vault.secret)
+        let transport: CurlEasy
+        do { transport = try DeliveryEnvironment.curl(d, secret: vault.secret) } catch let error as SyncError {
+            // A TLS setting libcurl refuses (a CA file that is not there, a bad pin).
+            throw UseCaseError(.config, "\(d.name): \(error.message)")
+        }
         let engine = PushEngine(vault: vault, destination: d, transport: transport)
         let capabilities: ServerCapabilities
         do {
