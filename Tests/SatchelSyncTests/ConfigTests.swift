@@ -17,6 +17,7 @@ struct ConfigTests {
             token-url = "https://fhir.example.invalid/token"
             client-id = "satchel"
             ca-file = "/etc/satchel/ca.pem"
+            ca-path = "/etc/satchel/ca.d"
             pinned-keys = ["sha256//AAAA"]
             connect-timeout = 10
             low-speed-time = 20
@@ -29,6 +30,7 @@ struct ConfigTests {
         #expect(d.rule.agencyNames == ["nhs-epr", "NHS"])
         #expect(d.auth == .oauth2(tokenURL: "https://fhir.example.invalid/token", clientID: "satchel"))
         #expect(d.caFile == "/etc/satchel/ca.pem")
+        #expect(d.caPath == "/etc/satchel/ca.d")
         #expect(d.pinnedKeys == ["sha256//AAAA"])
         #expect(d.connectTimeout == 10)
         #expect(d.lowSpeedTime == 20)
@@ -49,7 +51,7 @@ struct ConfigTests {
             ("[destination.a]\nurl = \"https://x.invalid\"\nauth = \"basic\"",
              "destination.a.auth: \"basic\" is not allowed. Allowed: none, bearer, oauth2-client-credentials."),
             ("[destination.a]\nurl = \"https://x.invalid\"\ntimeout = 3",
-             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, client-cert, client-id, client-key, connect-timeout, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, url."),
+             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, ca-path, client-cert, client-id, client-key, connect-timeout, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, url."),
             ("[destination.a]\nurl = https://x.invalid", "line 2: a value must be a quoted string, a number, true/false or a [list]"),
             ("[destination.a]\nurl = \"https://x.invalid", "line 2: a string is not closed"),
             ("[destination.a]\nurl = \"https://x.invalid\"\nurl = \"https://y.invalid\"", "line 3: url is set twice"),

@@ -26,7 +26,9 @@ public struct Destination: Sendable, Equatable {
     public let baseURL: String
     public var auth: Auth = .none
     public var rule: SharingRule
+    /// Trusted instead of the system store; `caPath` only when there is no `caFile`.
     public var caFile: String?
+    public var caPath: String?
     public var pinnedKeys: [String] = []
     public var clientCertificate: String?
     public var clientKey: String?
@@ -80,6 +82,7 @@ extension Destination {
     public func transportSettings(keyPassphrase: SecretBytes?) -> TransportSettings {
         var s = TransportSettings()
         s.caFile = caFile
+        s.caPath = caPath
         s.pinnedPublicKeys = pinnedKeys
         s.clientCertificate = clientCertificate
         s.clientKey = clientKey

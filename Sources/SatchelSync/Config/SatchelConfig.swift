@@ -40,7 +40,7 @@ public struct SatchelConfig: Sendable, Equatable {
     }
 
     static let allowedKeys: Set<String> = [
-        "url", "kinds", "agency", "auth", "token-url", "client-id", "ca-file", "pinned-keys", "client-cert", "client-key",
+        "url", "kinds", "agency", "auth", "token-url", "client-id", "ca-file", "ca-path", "pinned-keys", "client-cert", "client-key",
         "proxy", "no-proxy", "connect-timeout", "low-speed-limit", "low-speed-time", "batch-size", "allow-loopback-http",
     ]
 
@@ -93,6 +93,7 @@ public struct SatchelConfig: Sendable, Equatable {
             throw .config("\(p).auth: \(FieldError.quote(other)) is not allowed. Allowed: none, bearer, oauth2-client-credentials.")
         }
         d.caFile = try r.string("ca-file")
+        d.caPath = try r.string("ca-path")
         d.pinnedKeys = try r.strings("pinned-keys") ?? []
         for pin in d.pinnedKeys where !pin.hasPrefix("sha256//") {
             throw .config("\(p).pinned-keys: \(FieldError.quote(pin)) is not a pin. Use sha256//BASE64 (the public key's SHA-256).")

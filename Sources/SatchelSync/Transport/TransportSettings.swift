@@ -3,8 +3,12 @@
 /// How `CurlEasy` connects. The defaults are the safe ones: HTTPS only, the
 /// system trust store, libcurl's own proxy environment handling.
 public struct TransportSettings: Sendable {
-    /// PEM bundle to trust instead of the system store.
+    /// PEM bundle to trust instead of the system store: the only CAs trusted, libcurl's
+    /// default CA directory (Debian: /etc/ssl/certs) included.
     public var caFile: String?
+    /// A hashed CA directory (`openssl rehash`) to trust instead of the system store,
+    /// used only when `caFile` is nil. nil: libcurl's defaults.
+    public var caPath: String?
     /// `sha256//base64` pins (CURLOPT_PINNEDPUBLICKEY, joined with ";").
     public var pinnedPublicKeys: [String] = []
     public var clientCertificate: String?
