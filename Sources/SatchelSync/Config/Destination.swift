@@ -39,6 +39,8 @@ public struct Destination: Sendable, Equatable {
     /// Abort a transfer slower than `lowSpeedLimit` bytes/s for `lowSpeedTime` seconds.
     public var lowSpeedLimit: Int = 1
     public var lowSpeedTime: Int = 30
+    /// Seconds one request may take in all, however steadily bytes arrive.
+    public var transferTimeout: Double = 300
     public var batchSize: Int = 25
     /// Plain http to a loopback address, for tests only.
     public var allowLoopbackHTTP = false
@@ -92,6 +94,7 @@ extension Destination {
         s.connectTimeout = connectTimeout
         s.lowSpeedLimit = lowSpeedLimit
         s.lowSpeedTime = lowSpeedTime
+        s.totalTimeout = transferTimeout
         s.allowLoopbackHTTP = allowLoopbackHTTP
         return s
     }

@@ -41,7 +41,7 @@ public struct SatchelConfig: Sendable, Equatable {
 
     static let allowedKeys: Set<String> = [
         "url", "kinds", "agency", "auth", "token-url", "client-id", "ca-file", "ca-path", "pinned-keys", "client-cert", "client-key",
-        "proxy", "no-proxy", "connect-timeout", "low-speed-limit", "low-speed-time", "batch-size", "allow-loopback-http",
+        "proxy", "no-proxy", "connect-timeout", "low-speed-limit", "low-speed-time", "transfer-timeout", "batch-size", "allow-loopback-http",
     ]
 
     public static func parse(_ text: String) throws(SyncError) -> SatchelConfig {
@@ -105,6 +105,7 @@ public struct SatchelConfig: Sendable, Equatable {
         d.connectTimeout = try r.number("connect-timeout", in: 1...120) ?? 15
         d.lowSpeedLimit = Int(try r.number("low-speed-limit", in: 1...1_000_000) ?? 1)
         d.lowSpeedTime = Int(try r.number("low-speed-time", in: 1...600) ?? 30)
+        d.transferTimeout = try r.number("transfer-timeout", in: 10...3600) ?? 300
         d.batchSize = Int(try r.number("batch-size", in: 1...500) ?? 25)
         return d
     }

@@ -23,8 +23,10 @@ public struct TransportSettings: Sendable {
     public var lowSpeedLimit: Int = 1
     /// ... for this many seconds aborts a stalled transfer.
     public var lowSpeedTime: Int = 30
-    /// Seconds for the whole transfer; nil means no overall limit.
-    public var totalTimeout: Double? = nil
+    /// Seconds for one whole request, connecting included (CURLOPT_TIMEOUT_MS; config
+    /// `transfer-timeout`): a server trickling bytes fast enough to pass the low-speed
+    /// limit cannot hold a sync open for ever. nil means no overall limit.
+    public var totalTimeout: Double? = 300
     /// Plain http is allowed only to 127.0.0.0/8, ::1 and localhost, and only when true.
     public var allowLoopbackHTTP: Bool = false
 
