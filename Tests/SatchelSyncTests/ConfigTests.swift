@@ -17,9 +17,11 @@ struct ConfigTests {
             token-url = "https://fhir.example.invalid/token"
             client-id = "satchel"
             ca-file = "/etc/satchel/ca.pem"
+            ca-path = "/etc/satchel/ca.d"
             pinned-keys = ["sha256//AAAA"]
             connect-timeout = 10
             low-speed-time = 20
+            transfer-timeout = 600
             batch-size = 50
             """)
         let d = try #require(c.destinations.first)
@@ -29,9 +31,12 @@ struct ConfigTests {
         #expect(d.rule.agencyNames == ["nhs-epr", "NHS"])
         #expect(d.auth == .oauth2(tokenURL: "https://fhir.example.invalid/token", clientID: "satchel"))
         #expect(d.caFile == "/etc/satchel/ca.pem")
+        #expect(d.caPath == "/etc/satchel/ca.d")
         #expect(d.pinnedKeys == ["sha256//AAAA"])
         #expect(d.connectTimeout == 10)
         #expect(d.lowSpeedTime == 20)
+        #expect(d.transferTimeout == 600)
+        #expect(d.transportSettings(keyPassphrase: nil).totalTimeout == 600)
         #expect(d.batchSize == 50)
         #expect(d.secretName(.clientSecret) == "nhs-epr.client-secret")
     }
@@ -46,10 +51,14 @@ struct ConfigTests {
             ("[destination.a]\nurl = \"https://x.invalid\"\nkinds = [\"visit\"]",
              "destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary."),
             ("[destination.a]\nurl = \"https://x.invalid\"\nbatch-size = 0", "destination.a.batch-size: 0.0 is out of range. Allowed: 1-500."),
+            ("[destination.a]\nurl = \"https://x.invalid\"\ntransfer-timeout = 5",
+             "destination.a.transfer-timeout: 5.0 is out of range. Allowed: 10-3,600."),
+            ("[destination.a]\nurl = \"https://x.invalid\"\ntransfer-timeout = \"long\"",
+             "destination.a.transfer-timeout: must be a number, not a string."),
             ("[destination.a]\nurl = \"https://x.invalid\"\nauth = \"basic\"",
              "destination.a.auth: \"basic\" is not allowed. Allowed: none, bearer, oauth2-client-credentials."),
             ("[destination.a]\nurl = \"https://x.invalid\"\ntimeout = 3",
-             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, client-cert, client-id, client-key, connect-timeout, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, url."),
+             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, ca-path, client-cert, client-id, client-key, connect-timeout, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, transfer-timeout, url."),
             ("[destination.a]\nurl = https://x.invalid", "line 2: a value must be a quoted string, a number, true/false or a [list]"),
             ("[destination.a]\nurl = \"https://x.invalid", "line 2: a string is not closed"),
             ("[destination.a]\nurl = \"https://x.invalid\"\nurl = \"https://y.invalid\"", "line 3: url is set twice"),
@@ -65,6 +74,7 @@ struct ConfigTests {
     func loopback() throws {
         let c = try SatchelConfig.parse("[destination.t]\nurl = \"http://127.0.0.1:8080/fhir\"\nallow-loopback-http = true")
         #expect(c.destinations.first?.baseURL == "http://127.0.0.1:8080/fhir")
+        #expect(c.destinations.first?.transferTimeout == 300)
     }
 
     /// The same text with CRLF line ends.

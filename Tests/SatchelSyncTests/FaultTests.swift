@@ -19,6 +19,27 @@ struct FaultTests {
         #expect(elapsed >= 1.5 && elapsed < 6, "took \(elapsed) s")
     }
 
+    /// Four bytes a second pass the low-speed limit and the stall check for ever; only
+    /// the transfer time limit ends the request.
+    @Test("A server trickling bytes times out after the transfer time limit")
+    func trickle() throws {
+        let server = try TricklingServer(interval: 0.25)
+        defer { server.stop() }
+        var settings = TransportSettings()
+        settings.allowLoopbackHTTP = true
+        settings.proxy = ""
+        settings.lowSpeedTime = 10
+        settings.totalTimeout = 2
+        let easy = try CurlEasy(settings: settings)
+        let started = Date()
+        let error = try #require(expectTransportFailure { try easy.perform(HTTPRequest(url: server.base + "/metadata")) })
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(error.code == .timeout, "\(error)")
+        #expect(error.curlCode == 28)
+        #expect(error.detail?.contains("no data moved") == false, "\(error)")
+        #expect(elapsed >= 1.8 && elapsed < 5, "took \(elapsed) s")
+    }
+
     @Test("Truncated body, reset and commit-then-reset are .connectionLost", arguments: ["truncate", "reset", "commit-then-reset"])
     func connectionLost(fault: String) throws {
         let server = try FixtureServer()

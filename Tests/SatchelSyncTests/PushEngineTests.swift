@@ -113,6 +113,27 @@ struct PushEngineTests {
         #expect(row?.lastError == "HTTP 422: Encounter.class is required")
     }
 
+    /// A server's reason with escape sequences, a bell, a NUL, CR LF, a C1 CSI and DEL.
+    static let hostileReason = "\u{1B}[2J\u{1B}]0;owned\u{07}Bad\tvalue\r\nat\u{00} Encounter\u{9B}31m.class\u{7F}"
+
+    @Test(
+        "a refusal's reason is stored and reported without control characters",
+        arguments: [true, false])  // a batch-response entry's outcome; a single-record bundle refused with 422
+    func hostileReason(inEntry: Bool) throws {
+        let s = try Setup(batchSize: inEntry ? 25 : 1)
+        let patient = String(s.user.uuidString.lowercased().prefix(8))
+        if inEntry {
+            s.server.realistic = true
+            s.server.faults = [.entryStatus([patient: EntryRefusal(status: 422, diagnostics: Self.hostileReason)])]
+        } else {
+            s.server.faults = [.status(422, body: FakeFHIRServer.outcome(Self.hostileReason, code: "invalid"))]
+        }
+        let report = s.engine().run()
+        let reason = "HTTP 422: ]0;ownedBad value at Encounter.class"
+        #expect(report.rejected == [.init(record: patient, kind: "service-user", reason: reason)])
+        #expect(try s.t.vault.outbox().first { $0.recordID == s.user }?.lastError == reason)
+    }
+
     @Test("commit, then the reply is lost: the retry makes no duplicate")
     func ambiguousReply() throws {
         let s = try Setup()

@@ -597,31 +597,69 @@ def _core_probe(v, work, needles):
 
 # --------------------------------------------------------------------------------------
 # 8. TLS negatives
+def _openssl(*args):
+    return subprocess.run(["openssl", *args], capture_output=True, text=True, check=True).stdout
+
+
+def _ca_directory(srv):
+    """A hashed CA directory (like Debian's /etc/ssl/certs) holding only the server's CA."""
+    d = os.path.join(srv.dir, "ca.d")
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(srv.ca, os.path.join(d, _openssl("x509", "-subject_hash", "-noout", "-in", srv.ca).strip() + ".0"))
+    return d
+
+
+def _unrelated_ca(work):
+    """A CA that signed nothing any fixture server presents."""
+    pem = os.path.join(work, "unrelated-ca.pem")
+    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+             "-keyout", os.path.join(work, "unrelated-ca.key"), "-out", pem, "-days", "2",
+             "-subj", "/CN=Satchel Reliability Unrelated CA", "-addext", "basicConstraints=critical,CA:TRUE")
+    return pem
+
+
 def tls(work, seed=8):
     v = new_vault(work)
     rc, out, err = v.run(stdin_text=user_script("fp", "Fictional TLS Person") + contact_line("fp", "TLS-BODY-1") + "\n")
-    cases = [("self-signed", None), ("expired", None), ("wrong-host", None), ("tls1.0", None),
-             ("normal", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    unrelated = _unrelated_ca(work)
+    # (label, server variant, pin, in_ca_path): in_ca_path puts the server's CA only in a
+    # ca-path directory while ca-file names an unrelated CA, which must replace it.
+    cases = [("self-signed", "self-signed", None, False), ("expired", "expired", None, False),
+             ("wrong-host", "wrong-host", None, False), ("tls1.0", "tls1.0", None, False),
+             ("wrong pin", "normal", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", False),
+             ("CA only in ca-path, ca-file another", "normal", None, True)]
     refused, crashes, sent = 0, 0, 0
     notes = []
-    for variant, pin in cases:
+
+    def sync_against(variant, ca_file, pin=None, ca_path=False):
+        """A fresh server and config.toml; `ca_file(srv)` is the ca-file (None: no ca-file)."""
+        nonlocal crashes
         srv = Server(work, tls=variant)
         try:
             if os.path.exists(v.config):
                 os.remove(v.config)
-            add_destination(v, srv.base, srv.ca, batch=25, pin=pin)
+            add_destination(v, srv.base, ca_file(srv), batch=25, pin=pin,
+                            extra_toml='ca-path = "%s"' % _ca_directory(srv) if ca_path else None)
             rc, out, err = v.run("sync", "--json", timeout=300)
             if is_crash(rc, err):
                 crashes += 1
-            st = srv.stats()
-            label = variant if not pin else "wrong pin"
-            if rc == 76 and st.get("write_requests", 0) == 0 and st.get("total", 0) == 0:
-                refused += 1
-            sent += st.get("write_requests", 0)
-            notes.append("%s: rc=%d, server saw %d requests / %d writes" % (label, rc, st.get("requests", 0),
-                                                                             st.get("write_requests", 0)))
+            return rc, srv.stats()
         finally:
             srv.stop()
-    good = refused == len(cases) and crashes == 0
-    return row("8 TLS negatives", "%d variants" % len(cases), "-", "-", "%d/%d refused" % (refused, len(cases)),
+
+    for label, variant, pin, in_ca_path in cases:
+        rc, st = sync_against(variant, (lambda srv: unrelated) if in_ca_path else (lambda srv: srv.ca), pin, in_ca_path)
+        if rc == 76 and st.get("write_requests", 0) == 0 and st.get("total", 0) == 0:
+            refused += 1
+        sent += st.get("write_requests", 0)
+        notes.append("%s: rc=%d, server saw %d requests / %d writes" % (label, rc, st.get("requests", 0),
+                                                                         st.get("write_requests", 0)))
+    # The control, last (it delivers the record): the same ca-path without a ca-file is
+    # trusted, so the case above was refused for its ca-file, not for a broken directory.
+    rc, st = sync_against("normal", lambda srv: None, ca_path=True)
+    control = rc == 0 and st.get("total", 0) > 0
+    notes.append("control, ca-path alone: rc=%d, %d stored (%s)" % (rc, st.get("total", 0),
+                                                                    "trusted" if control else "NOT TRUSTED"))
+    good = refused == len(cases) and crashes == 0 and control
+    return row("8 TLS negatives", "%d variants + 1 control" % len(cases), "-", "-", "%d/%d refused" % (refused, len(cases)),
                crashes, good, "; ".join(notes))

@@ -26,7 +26,9 @@ public struct Destination: Sendable, Equatable {
     public let baseURL: String
     public var auth: Auth = .none
     public var rule: SharingRule
+    /// Trusted instead of the system store; `caPath` only when there is no `caFile`.
     public var caFile: String?
+    public var caPath: String?
     public var pinnedKeys: [String] = []
     public var clientCertificate: String?
     public var clientKey: String?
@@ -37,6 +39,8 @@ public struct Destination: Sendable, Equatable {
     /// Abort a transfer slower than `lowSpeedLimit` bytes/s for `lowSpeedTime` seconds.
     public var lowSpeedLimit: Int = 1
     public var lowSpeedTime: Int = 30
+    /// Seconds one request may take in all, however steadily bytes arrive.
+    public var transferTimeout: Double = 300
     public var batchSize: Int = 25
     /// Plain http to a loopback address, for tests only.
     public var allowLoopbackHTTP = false
@@ -80,6 +84,7 @@ extension Destination {
     public func transportSettings(keyPassphrase: SecretBytes?) -> TransportSettings {
         var s = TransportSettings()
         s.caFile = caFile
+        s.caPath = caPath
         s.pinnedPublicKeys = pinnedKeys
         s.clientCertificate = clientCertificate
         s.clientKey = clientKey
@@ -89,6 +94,7 @@ extension Destination {
         s.connectTimeout = connectTimeout
         s.lowSpeedLimit = lowSpeedLimit
         s.lowSpeedTime = lowSpeedTime
+        s.totalTimeout = transferTimeout
         s.allowLoopbackHTTP = allowLoopbackHTTP
         return s
     }

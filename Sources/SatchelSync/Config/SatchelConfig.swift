@@ -40,8 +40,8 @@ public struct SatchelConfig: Sendable, Equatable {
     }
 
     static let allowedKeys: Set<String> = [
-        "url", "kinds", "agency", "auth", "token-url", "client-id", "ca-file", "pinned-keys", "client-cert", "client-key",
-        "proxy", "no-proxy", "connect-timeout", "low-speed-limit", "low-speed-time", "batch-size", "allow-loopback-http",
+        "url", "kinds", "agency", "auth", "token-url", "client-id", "ca-file", "ca-path", "pinned-keys", "client-cert", "client-key",
+        "proxy", "no-proxy", "connect-timeout", "low-speed-limit", "low-speed-time", "transfer-timeout", "batch-size", "allow-loopback-http",
     ]
 
     public static func parse(_ text: String) throws(SyncError) -> SatchelConfig {
@@ -93,6 +93,7 @@ public struct SatchelConfig: Sendable, Equatable {
             throw .config("\(p).auth: \(FieldError.quote(other)) is not allowed. Allowed: none, bearer, oauth2-client-credentials.")
         }
         d.caFile = try r.string("ca-file")
+        d.caPath = try r.string("ca-path")
         d.pinnedKeys = try r.strings("pinned-keys") ?? []
         for pin in d.pinnedKeys where !pin.hasPrefix("sha256//") {
             throw .config("\(p).pinned-keys: \(FieldError.quote(pin)) is not a pin. Use sha256//BASE64 (the public key's SHA-256).")
@@ -104,6 +105,7 @@ public struct SatchelConfig: Sendable, Equatable {
         d.connectTimeout = try r.number("connect-timeout", in: 1...120) ?? 15
         d.lowSpeedLimit = Int(try r.number("low-speed-limit", in: 1...1_000_000) ?? 1)
         d.lowSpeedTime = Int(try r.number("low-speed-time", in: 1...600) ?? 30)
+        d.transferTimeout = try r.number("transfer-timeout", in: 10...3600) ?? 300
         d.batchSize = Int(try r.number("batch-size", in: 1...500) ?? 25)
         return d
     }

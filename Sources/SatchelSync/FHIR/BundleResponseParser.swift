@@ -11,7 +11,7 @@ public enum BundleResponseParser {
         guard let root = JSONValue.parse(body) else { throw .response(.unparseable) }
         guard root.isObject, root["resourceType"]?.stringValue == "Bundle" else { throw .response(.notABundle) }
         let type = root["type"]?.stringValue ?? ""
-        guard type == "batch-response" else { throw .response(.wrongBundleType(type)) }
+        guard type == "batch-response" else { throw .response(.wrongBundleType(ServerText.displayable(type))) }
         let entries: [JSONValue]
         switch root["entry"] {
         case nil: entries = []
@@ -42,7 +42,7 @@ public enum BundleResponseParser {
         let media = contentType.split(separator: ";").first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         } ?? ""
-        guard fhirMediaTypes.contains(media) else { throw .response(.notFHIR(contentType: contentType)) }
+        guard fhirMediaTypes.contains(media) else { throw .response(.notFHIR(contentType: ServerText.displayable(contentType))) }
     }
 
     /// `"201 Created"` → 201; `"201"` → 201. Nil unless an HTTP status (100-599).

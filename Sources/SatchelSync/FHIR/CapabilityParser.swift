@@ -3,7 +3,7 @@ public enum CapabilityParser {
     public static func parse(_ body: [UInt8]) throws(SyncError) -> ServerCapabilities {
         guard let root = JSONValue.parse(body) else { throw .response(.unparseable) }
         guard root["resourceType"]?.stringValue == "CapabilityStatement" else { throw .response(.notACapabilityStatement) }
-        let version = root["fhirVersion"]?.stringValue ?? ""
+        let version = ServerText.displayable(root["fhirVersion"]?.stringValue ?? "")
         guard version.hasPrefix("4.0.") || version == "4.0" else { throw .response(.unsupportedFHIRVersion(version)) }
         var batch = false, transaction = false
         var updateCreate: [String: Bool] = [:], conditionalCreate: [String: Bool] = [:]
@@ -22,7 +22,7 @@ public enum CapabilityParser {
                 conditionalCreate[type] = resource["conditionalCreate"]?.boolValue ?? false
             }
         }
-        return ServerCapabilities(fhirVersion: version, software: root["software"]?["name"]?.stringValue,
+        return ServerCapabilities(fhirVersion: version, software: root["software"]?["name"]?.stringValue.map(ServerText.displayable),
                                   batch: batch, transaction: transaction,
                                   updateCreate: updateCreate, conditionalCreate: conditionalCreate)
     }

@@ -7,7 +7,8 @@ public struct EntryOutcome: Sendable, Equatable {
     public let location: String?
     public let etag: String?
     public let lastModified: String?
-    /// OperationOutcome issue diagnostics / details text, joined with "; ".
+    /// OperationOutcome issue diagnostics / details text, joined with "; ", without
+    /// control characters (`OperationOutcomeText`).
     public let diagnostics: String?
 
     public init(status: Int, location: String?, etag: String?, lastModified: String?, diagnostics: String?) {

@@ -26,7 +26,15 @@ extension CurlEasy {
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
         try set(CURLOPT_CERTINFO, 1)
-        if let caFile = s.caFile { try set(CURLOPT_CAINFO, caFile) }
+        // Debian's libcurl also trusts CURLOPT_CAPATH=/etc/ssl/certs next to CAINFO:
+        // a destination's own CAs replace the system store, so the other one is cleared.
+        if let caFile = s.caFile {
+            try set(CURLOPT_CAINFO, caFile)
+            try set(CURLOPT_CAPATH, nil as String?)
+        } else if let caPath = s.caPath {
+            try set(CURLOPT_CAINFO, nil as String?)
+            try set(CURLOPT_CAPATH, caPath)
+        }
         if !s.pinnedPublicKeys.isEmpty {
             try set(CURLOPT_PINNEDPUBLICKEY, s.pinnedPublicKeys.joined(separator: ";"))
         }

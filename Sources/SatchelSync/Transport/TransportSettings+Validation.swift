@@ -5,7 +5,7 @@ extension TransportSettings {
     /// Refuses a configuration that would be unsafe or could never work, before
     /// any handle or connection exists.
     func validate() throws(SyncError) {
-        for (label, value) in [("CA file", caFile), ("client certificate", clientCertificate), ("client key", clientKey),
+        for (label, value) in [("CA file", caFile), ("CA directory", caPath), ("client certificate", clientCertificate), ("client key", clientKey),
                                ("client key passphrase", clientKeyPassphrase), ("proxy", proxy), ("no-proxy list", noProxy)] {
             if let value, value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
                 throw SyncError(.other, "The \(label) setting contains control characters. Re-enter it in the sync settings.")
@@ -13,6 +13,9 @@ extension TransportSettings {
         }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw SyncError(.tls, "The trusted certificate file \(caFile) cannot be read. Check the path in the sync settings or reinstall the server's CA file.")
+        }
+        if caFile == nil, let caPath, !FileManager.default.isReadableDirectory(atPath: caPath) {
+            throw SyncError(.tls, "The trusted certificate directory \(caPath) cannot be read. Check the path in the sync settings.")
         }
         for pin in pinnedPublicKeys {
             let b64 = pin.hasPrefix("sha256//") ? String(pin.dropFirst(8)) : ""
@@ -40,5 +43,12 @@ extension TransportSettings {
         if let totalTimeout, !(totalTimeout.isFinite && totalTimeout > 0) {
             throw SyncError(.other, "The total timeout must be a positive number of seconds, or unset. Fix it in the sync settings.")
         }
+    }
+}
+
+extension FileManager {
+    fileprivate func isReadableDirectory(atPath path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue && isReadableFile(atPath: path)
     }
 }

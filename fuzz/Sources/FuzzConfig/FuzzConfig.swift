@@ -37,7 +37,8 @@ func checkConfig(_ text: String) {
             broken("base URL \(String(reflecting: d.baseURL)) is neither https nor allowed loopback http", text)
         }
         guard (1...500).contains(d.batchSize), (1...120).contains(d.connectTimeout),
-              (1...600).contains(d.lowSpeedTime), (1...1_000_000).contains(d.lowSpeedLimit) else {
+              (1...600).contains(d.lowSpeedTime), (1...1_000_000).contains(d.lowSpeedLimit),
+              (10...3600).contains(d.transferTimeout) else {
             broken("a number out of its range in \(d.name)", text)
         }
         guard d.pinnedKeys.allSatisfy({ $0.hasPrefix("sha256//") }) else { broken("a pin without sha256//", text) }
