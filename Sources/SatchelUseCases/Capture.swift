@@ -24,8 +24,6 @@ public struct CaptureReceipt: Sendable {
     public let initials: String?
     /// Destinations the sharing policy held the record back from.
     public let heldFrom: Int
-    /// Destinations known to the vault.
-    public let destinations: Int
     /// Held records a consent released to the outbox.
     public let released: Int
     /// What the form has to say (e.g. "Risk raised from Medium to High").

@@ -78,7 +78,6 @@ extension Session {
             header: header, alias: answers.given("alias"),
             initials: capture.kind == .serviceUser ? nil : users[header.subjectID]?.initials,
             heldFrom: (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0,
-            destinations: (try? vault.destinations().count) ?? 0,
             released: released, note: built.note, configWarning: configWarning)
     }
 
