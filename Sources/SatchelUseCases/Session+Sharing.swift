@@ -13,10 +13,14 @@ extension Session {
     @discardableResult
     func registerDestinations() -> String? {
         do {
+            let configured = try config().destinations
+            // Once per configuration read: a REPL's saves do not ask the vault again.
+            if let registered, configured.allSatisfy({ registered.contains($0.name) }) { return nil }
             let known = Set(try vault.destinations())
-            for d in try config().destinations where !known.contains(d.name) {
+            for d in configured where !known.contains(d.name) {
                 try vault.addDestination(d.name)
             }
+            registered = known.union(configured.map(\.name))
             return nil
         } catch {
             return "Warning: \(error) Records you finalise are held, not queued, until this is fixed."

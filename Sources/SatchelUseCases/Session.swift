@@ -18,6 +18,8 @@ public final class Session {
     /// Where the destinations are configured.
     public let configPath: URL?
     private var loadedConfig: SatchelConfig?
+    /// Destination names known to be registered in the vault (`registerDestinations`).
+    var registered: Set<String>?
     /// How sync reaches the destinations (libcurl unless a test says otherwise).
     let delivery: DeliveryEnvironment
 
@@ -46,7 +48,10 @@ public final class Session {
         }
     }
 
-    func forgetConfig() { loadedConfig = nil }
+    func forgetConfig() {
+        loadedConfig = nil
+        registered = nil
+    }
 
     /// A configured destination, or an error naming what was typed.
     func destination(named name: String) throws(UseCaseError) -> Destination {
