@@ -15,6 +15,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case deliver
     case reject
     case destinationAdded = "destination-added"
+    case destinationConfirmed = "destination-confirmed"
+    case vaultUpgraded = "vault-upgraded"
+    case rekey
     case queue
 }
 
@@ -34,6 +37,30 @@ public enum AuditLog {
         public let detail: String
         public let prevHash: [UInt8]
         public let hash: [UInt8]
+
+        init(seq: Int64, at: String, action: String, actorID: String?, recordID: String?, detail: String, prevHash: [UInt8], hash: [UInt8]) {
+            self.seq = seq
+            self.at = at
+            self.action = action
+            self.actorID = actorID
+            self.recordID = recordID
+            self.detail = detail
+            self.prevHash = prevHash
+            self.hash = hash
+        }
+
+        init(row r: Row) {
+            self.init(
+                seq: r["seq"], at: r["at"], action: r["action"], actorID: r["actor_id"], recordID: r["record_id"],
+                detail: r["detail"], prevHash: [UInt8](r["prev_hash"] as Data), hash: [UInt8](r["hash"] as Data))
+        }
+
+        /// The entry's content and predecessor give its stored hash.
+        var hashMatches: Bool {
+            Sodium.constantTimeEqual(
+                AuditLog.hash(prev: prevHash, canonical: AuditLog.canonical(seq: seq, at: at, action: action, actorID: actorID, recordID: recordID, detail: detail)),
+                hash)
+        }
     }
 
     /// The result of walking the chain.
@@ -48,62 +75,69 @@ public enum AuditLog {
     /// The bytes an entry's hash covers: every field, length-prefixed so no two
     /// different entries can share a canonical form.
     static func canonical(seq: Int64, at: String, action: String, actorID: String?, recordID: String?, detail: String) -> [UInt8] {
-        var out = Array("satchel/audit/v1".utf8)
-        for field in [String(seq), at, action, actorID ?? "\u{0}", recordID ?? "\u{0}", detail] {
-            let bytes = Array(field.utf8)
-            out += Array("\(bytes.count):".utf8) + bytes + [0x3B]
-        }
-        return out
+        Canonical.encode("satchel/audit/v1", [String(seq), at, action, actorID, recordID, detail])
     }
 
     static func hash(prev: [UInt8], canonical: [UInt8]) -> [UInt8] {
         Sodium.sha256(prev + canonical)
     }
 
+    /// Appends an entry. With the keys (the vault unlocked), the anchor moves to the new
+    /// entry — but only after the anchored entry and every link from it to the head were
+    /// checked: a log rewritten or cut short while the vault was closed is never blessed
+    /// by the next action; the entry is still written and the anchor stays where the
+    /// log was last known good, so `audit verify` and `satchel check` go on naming the break.
     @discardableResult
     static func append(
         _ db: Database, _ action: AuditAction, actor: String?, record: String? = nil, detail: String = "",
-        at date: Date, anchorKey: SecretBytes?
+        at date: Date, keys: VaultKeys?
     ) throws -> Entry {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prev: [UInt8] = last.map { [UInt8]($0["hash"] as Data) } ?? genesis
         let at = Timestamp.string(date)
         let h = hash(prev: prev, canonical: canonical(seq: seq, at: at, action: action.rawValue, actorID: actor, recordID: record, detail: detail))
+        let anchorHolds = try keys.map { try anchoredSegmentIsIntact(db, keys: $0) } ?? false
         try db.cachedStatement(sql: "INSERT INTO audit (seq, at, action, actor_id, record_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [seq, at, action.rawValue, actor, record, detail, Data(prev), Data(h)])
-        if let key = anchorKey {
-            try anchor(db, seq: seq, hash: h, key: key)
+        if let keys, anchorHolds {
+            try anchor(db, seq: seq, hash: h, keys: keys)
         }
         return Entry(seq: seq, at: at, action: action.rawValue, actorID: actor, recordID: record, detail: detail, prevHash: prev, hash: h)
     }
 
-    static func anchorMAC(seq: Int64, hash: [UInt8], key: SecretBytes) -> [UInt8] {
-        Sodium.mac(Array("satchel/audit-anchor/v1:\(seq):".utf8) + hash, key: key)
+    static func anchorMAC(seq: Int64, hash: [UInt8], keys: VaultKeys) -> [UInt8] {
+        keys.mac(.anchor, Array("satchel/audit-anchor/v2:\(seq):".utf8) + hash)
     }
 
-    static func anchor(_ db: Database, seq: Int64, hash: [UInt8], key: SecretBytes) throws {
+    static func anchor(_ db: Database, seq: Int64, hash: [UInt8], keys: VaultKeys) throws {
         try db.cachedStatement(sql: "UPDATE vault SET anchor_seq = ?, anchor_mac = ? WHERE singleton = 1")
-            .execute(arguments: [seq, Data(anchorMAC(seq: seq, hash: hash, key: key))])
+            .execute(arguments: [seq, Data(anchorMAC(seq: seq, hash: hash, keys: keys))])
     }
 
-    /// Moves the anchor to the current head (at unlock, once the chain is known good).
-    static func reanchor(_ db: Database, key: SecretBytes) throws {
+    /// Moves the anchor to the current head, when the anchored segment is intact
+    /// (at unlock: the failed attempts appended while locked join the anchored log).
+    static func reanchor(_ db: Database, keys: VaultKeys) throws {
+        guard try anchoredSegmentIsIntact(db, keys: keys),
+              let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
+        else { return }
+        try anchor(db, seq: last["seq"], hash: [UInt8](last["hash"] as Data), keys: keys)
+    }
+
+    /// Anchors the head whatever the anchor said (only when a vault is created or
+    /// upgraded to this format, where there is no anchor of this kind yet).
+    static func anchorHead(_ db: Database, keys: VaultKeys) throws {
         guard let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) else { return }
-        try anchor(db, seq: last["seq"], hash: [UInt8](last["hash"] as Data), key: key)
+        try anchor(db, seq: last["seq"], hash: [UInt8](last["hash"] as Data), keys: keys)
     }
 
     static func entries(_ db: Database) throws -> [Entry] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit ORDER BY seq")).map { r in
-            Entry(
-                seq: r["seq"], at: r["at"], action: r["action"], actorID: r["actor_id"], recordID: r["record_id"],
-                detail: r["detail"], prevHash: [UInt8](r["prev_hash"] as Data), hash: [UInt8](r["hash"] as Data))
-        }
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit ORDER BY seq")).map(Entry.init(row:))
     }
 
     /// Walks the chain from the first entry and names the first broken link.
     /// With the anchor key it also checks that nothing was cut from the end.
-    static func verify(_ db: Database, anchorKey: SecretBytes?) throws -> Verification {
+    static func verify(_ db: Database, keys: VaultKeys?) throws -> Verification {
         let all = try entries(db)
         var prev = genesis
         var expectedSeq: Int64 = 1
@@ -117,22 +151,24 @@ public enum AuditLog {
             if !Sodium.constantTimeEqual(e.prevHash, prev) {
                 return broken("entry \(e.seq) does not follow entry \(e.seq - 1): entries were removed, inserted or reordered")
             }
-            let c = canonical(seq: e.seq, at: e.at, action: e.action, actorID: e.actorID, recordID: e.recordID, detail: e.detail)
-            if !Sodium.constantTimeEqual(hash(prev: e.prevHash, canonical: c), e.hash) {
+            if !e.hashMatches {
                 return broken("entry \(e.seq) does not match its hash: it was edited")
             }
             prev = e.hash
             expectedSeq += 1
         }
-        if let key = anchorKey, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT anchor_seq, anchor_mac FROM vault")) {
+        if let keys, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT anchor_seq, anchor_mac FROM vault")) {
             let anchorSeq: Int64 = row["anchor_seq"]
+            guard anchorSeq > 0 || all.isEmpty else {
+                return broken("the audit anchor was removed (anchor_seq is 0 with \(all.count) entries): the log cannot be trusted")
+            }
             if anchorSeq > 0 {
                 guard anchorSeq <= all.count else {
                     let missing = all.count + 1 == anchorSeq ? "entry \(anchorSeq) is" : "entries \(all.count + 1) to \(anchorSeq) are"
                     return broken("\(missing) missing: the log was cut short")
                 }
                 let mac: Data? = row["anchor_mac"]
-                let expected = anchorMAC(seq: anchorSeq, hash: all[Int(anchorSeq) - 1].hash, key: key)
+                let expected = anchorMAC(seq: anchorSeq, hash: all[Int(anchorSeq) - 1].hash, keys: keys)
                 guard let mac, Sodium.constantTimeEqual([UInt8](mac), expected) else {
                     return broken("the sealed anchor at entry \(anchorSeq) does not match: the log was rewritten")
                 }
@@ -143,14 +179,35 @@ public enum AuditLog {
 }
 
 extension AuditLog {
-    /// True when there is no anchor yet, or the anchored entry still matches it.
-    static func anchoredEntryIsIntact(_ db: Database, key: SecretBytes) throws -> Bool {
+    /// True when the anchor's MAC matches the entry it names and every entry from there
+    /// to the head hashes and links correctly. Cheap in use: the anchor is normally the
+    /// head, or a few failed unlocks behind it.
+    static func anchoredSegmentIsIntact(_ db: Database, keys: VaultKeys) throws -> Bool {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT anchor_seq, anchor_mac FROM vault")),
-              let seq: Int64 = row["anchor_seq"], seq > 0
-        else { return true }
-        guard let mac: Data = row["anchor_mac"],
-              let h = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit WHERE seq = ?"), arguments: [seq])
+              let seq: Int64 = row["anchor_seq"], seq > 0,
+              let mac: Data = row["anchor_mac"]
         else { return false }
-        return Sodium.constantTimeEqual([UInt8](mac), anchorMAC(seq: seq, hash: [UInt8](h), key: key))
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit WHERE seq >= ? ORDER BY seq"), arguments: [seq])
+        guard let first = rows.first, (first["seq"] as Int64) == seq,
+              Sodium.constantTimeEqual([UInt8](mac), anchorMAC(seq: seq, hash: [UInt8](first["hash"] as Data), keys: keys))
+        else { return false }
+        var expectedSeq = seq
+        var prev: [UInt8]?
+        for r in rows {
+            let e = Entry(row: r)
+            guard e.seq == expectedSeq, prev.map({ Sodium.constantTimeEqual($0, e.prevHash) }) ?? true, e.hashMatches else { return false }
+            prev = e.hash
+            expectedSeq += 1
+        }
+        return true
+    }
+
+    /// The last entry's number and hash (sent with each sync so the central system can
+    /// see a vault rolled back to an older copy).
+    static func head(_ db: Database) throws -> (seq: Int64, hash: String) {
+        guard let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) else {
+            return (0, genesis.hex)
+        }
+        return (last["seq"], [UInt8](last["hash"] as Data).hex)
     }
 }

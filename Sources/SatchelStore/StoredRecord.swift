@@ -15,11 +15,14 @@ public struct RecordHeader: Sendable, Equatable {
     public let finalisedAt: Date?
     public let formVersion: Int
     public let amendsID: UUID?
+    /// False when the row's clear facts or body no longer match its MAC (changed
+    /// outside Satchel): such a record is never shown as valid nor sent.
+    public let intact: Bool
 
     /// When it became final; a draft's creation time until then.
     public var finalisedOrCreatedAt: Date { finalisedAt ?? createdAt }
 
-    init(row: Row) throws(VaultError) {
+    init(row: Row, intact: Bool) throws(VaultError) {
         guard let id = UUID(uuidString: row["id"]), let kind = RecordKind(rawValue: row["kind"]),
               let subject = UUID(uuidString: row["subject_id"]), let role = Role(rawValue: row["author_role"]),
               let state = RecordState(rawValue: row["state"]),
@@ -42,6 +45,7 @@ public struct RecordHeader: Sendable, Equatable {
         }
         self.formVersion = row["form_version"]
         self.amendsID = (row["amends_id"] as String?).flatMap(UUID.init(uuidString:))
+        self.intact = intact
     }
 }
 

@@ -12,15 +12,38 @@ public enum DeliveryResult: Sendable, Equatable {
 }
 
 extension Vault {
+    /// The outbox row of a record for a destination, refused when its MAC fails: a
+    /// route forged outside Satchel is never sent nor settled.
+    private func intactOutbox(_ db: Database, _ id: UUID, _ destination: String, keys: VaultKeys) throws -> OutboxFacts {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE record_id = ? AND destination = ?"), arguments: [id.key, destination]) else {
+            throw VaultError(.notFound, "Record \(id.key) is not queued for \(destination).")
+        }
+        guard OutboxFacts.isIntact(row, keys) else {
+            throw VaultError(.integrity, "The outbox row of record \(id.key.prefix(8)) for \(destination) was changed outside Satchel; it is not sent. Run `satchel check`.")
+        }
+        return OutboxFacts(row: row)
+    }
+
+    private func update(_ db: Database, _ f: OutboxFacts, attempt: Bool = false, lastError: String?? = nil, keys: VaultKeys) throws {
+        var sql = "UPDATE outbox SET state = ?, server_id = ?, server_version = ?, delivered_at = ?, mac = ?"
+        var args: [any DatabaseValueConvertible & Sendable] = []
+        if attempt { sql += ", attempts = attempts + 1" }
+        if let lastError { sql += ", last_error = ?"; args.append(lastError) }
+        sql += " WHERE record_id = ? AND destination = ?"
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(
+            [f.state, f.serverID, f.serverVersion, f.deliveredAt, f.mac(keys)] + args + [f.recordID, f.destination]))
+    }
+
     /// pending → in-flight for a whole bundle, in one transaction, before it is sent.
     public func markInFlight(_ ids: [UUID], destination: String) throws(VaultError) {
-        _ = try requireKey()
+        let keys = try requireKeys()
         do {
             try db.write { db in
                 for id in ids {
-                    try db.cachedStatement(sql: "UPDATE outbox SET state = 'in-flight', attempts = attempts + 1 WHERE record_id = ? AND destination = ? AND state = 'pending'")
-                        .execute(arguments: [id.key, destination])
-                    guard db.changesCount == 1 else { throw VaultError(.refused, "Record \(id.key) is not pending for \(destination).") }
+                    var f = try intactOutbox(db, id, destination, keys: keys)
+                    guard f.state == OutboxState.pending.rawValue else { throw VaultError(.refused, "Record \(id.key) is not pending for \(destination).") }
+                    f.state = OutboxState.inFlight.rawValue
+                    try update(db, f, attempt: true, keys: keys)
                 }
             }
         } catch { throw error.asVaultError("marking records in flight") }
@@ -29,38 +52,64 @@ extension Vault {
     /// Applies a bundle's results in one transaction: receipts kept, rejections
     /// quarantined with the reason, the rest back to pending — and the audit log says so.
     public func settle(_ results: [(UUID, DeliveryResult)], destination: String) throws(VaultError) {
-        let key = try requireKey()
+        let keys = try requireKeys()
         let now = clock()
         do {
             try db.write { db in
                 for (id, result) in results {
+                    var f = try intactOutbox(db, id, destination, keys: keys)
+                    guard f.state == OutboxState.inFlight.rawValue else { throw VaultError(.refused, "Record \(id.key) was not in flight for \(destination).") }
                     switch result {
                     case .delivered(let serverID, let version):
-                        try db.cachedStatement(sql: """
-                                UPDATE outbox SET state = 'delivered', server_id = ?, server_version = ?, delivered_at = ?, last_error = NULL
-                                WHERE record_id = ? AND destination = ? AND state = 'in-flight'
-                                """).execute(arguments: [serverID, version, Timestamp.string(now), id.key, destination])
-                        try AuditLog.append(db, .deliver, actor: workerID, record: id.key, detail: destination, at: now, anchorKey: key)
+                        f.state = OutboxState.delivered.rawValue
+                        f.serverID = serverID
+                        f.serverVersion = version
+                        f.deliveredAt = Timestamp.string(now)
+                        try update(db, f, lastError: .some(nil), keys: keys)
+                        try AuditLog.append(db, .deliver, actor: workerID, record: id.key, detail: destination, at: now, keys: keys)
                     case .rejected(let reason):
-                        try db.cachedStatement(sql: "UPDATE outbox SET state = 'rejected', last_error = ? WHERE record_id = ? AND destination = ? AND state = 'in-flight'")
-                            .execute(arguments: [try sealReason(reason, record: id, destination: destination), id.key, destination])
-                        try AuditLog.append(db, .reject, actor: workerID, record: id.key, detail: destination, at: now, anchorKey: key)
+                        f.state = OutboxState.rejected.rawValue
+                        try update(db, f, lastError: try sealReason(reason, .outbox, record: id, destination: destination, keys: keys), keys: keys)
+                        try AuditLog.append(db, .reject, actor: workerID, record: id.key, detail: destination, at: now, keys: keys)
                     case .retry(let reason):
-                        try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending', last_error = ? WHERE record_id = ? AND destination = ? AND state = 'in-flight'")
-                            .execute(arguments: [try sealReason(reason, record: id, destination: destination), id.key, destination])
+                        f.state = OutboxState.pending.rawValue
+                        try update(db, f, lastError: try sealReason(reason, .outbox, record: id, destination: destination, keys: keys), keys: keys)
                     }
-                    guard db.changesCount == 1 else { throw VaultError(.refused, "Record \(id.key) was not in flight for \(destination).") }
                 }
             }
         } catch { throw error.asVaultError("recording the delivery results") }
     }
 
+    /// After a crash mid-sync: rows left in flight go back to pending. Resending them is
+    /// safe — the server recognises each record by its id. A row whose MAC fails stays
+    /// as it is (and is named by `satchel check`).
+    @discardableResult
+    public func recoverInFlight(destination: String) throws(VaultError) -> Int {
+        let keys = try requireKeys()
+        do {
+            return try db.write { db in
+                var recovered = 0
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE destination = ? AND state = 'in-flight'"), arguments: [destination])
+                where OutboxFacts.isIntact(row, keys) {
+                    var f = OutboxFacts(row: row)
+                    f.state = OutboxState.pending.rawValue
+                    try update(db, f, lastError: "interrupted: sent again", keys: keys)
+                    recovered += 1
+                }
+                return recovered
+            }
+        } catch { throw error.asVaultError("recovering interrupted deliveries") }
+    }
+
     /// The records delivered to a destination (to know which people it already has).
+    /// Only rows whose MAC holds count: a delivery forged outside Satchel does not.
     public func delivered(destination: String) throws(VaultError) -> Set<UUID> {
+        let keys = try requireKeys()
         do {
             return try db.vaultRead { db in
-                Set(try String.fetchAll(db.cachedStatement(sql: "SELECT record_id FROM outbox WHERE destination = ? AND state = 'delivered'"), arguments: [destination])
-                    .compactMap(UUID.init(uuidString:)))
+                Set(try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE destination = ? AND state = 'delivered'"), arguments: [destination])
+                    .filter { OutboxFacts.isIntact($0, keys) }
+                    .compactMap { UUID(uuidString: $0["record_id"]) })
             }
         } catch { throw error.asVaultError("reading deliveries") }
     }

@@ -5,11 +5,16 @@ import GRDB
 public struct HeldEntry: Sendable, Equatable {
     public let recordID: UUID
     public let destination: String
+    /// The reason in words ("(sealed)" while locked): it is sealed in the vault, since
+    /// it may name a consent decision and its date.
     public let reason: String
+    /// False when the row's MAC fails (changed outside Satchel): it is not released.
+    public let intact: Bool
 }
 
 extension Vault {
     public func held(destination: String? = nil) throws(VaultError) -> [HeldEntry] {
+        let keys = try? requireKeys()
         var sql = "SELECT * FROM held"
         var args: [any DatabaseValueConvertible] = []
         if let destination { sql += " WHERE destination = ?"; args.append(destination) }
@@ -17,47 +22,52 @@ extension Vault {
         do {
             return try db.vaultRead { db in
                 try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).compactMap { r in
-                    UUID(uuidString: r["record_id"]).map { HeldEntry(recordID: $0, destination: r["destination"], reason: r["reason"]) }
+                    guard let id = UUID(uuidString: r["record_id"]) else { return nil }
+                    let destination: String = r["destination"]
+                    return HeldEntry(
+                        recordID: id, destination: destination,
+                        reason: openReason(r["reason"], .held, record: id, destination: destination) ?? "",
+                        intact: keys.map { HeldFacts.isIntact(r, $0) } ?? false)
                 }
             }
         } catch { throw error.asVaultError("reading held records") }
     }
 
+    func insertHeld(_ db: Database, recordID: String, destination: String, reason: String, at date: Date, keys: VaultKeys) throws {
+        try insertHeld(db, recordID: recordID, destination: destination, reason: reason, heldAt: Timestamp.string(date), keys: keys)
+    }
+
+    private func insertHeld(_ db: Database, recordID: String, destination: String, reason: String, heldAt: String, keys: VaultKeys) throws {
+        guard let id = UUID(uuidString: recordID) else { throw VaultError(.integrity, "A record id is damaged.") }
+        let sealed = try sealReason(reason, .held, record: id, destination: destination, keys: keys)
+        try db.cachedStatement(sql: "INSERT INTO held (record_id, destination, reason, held_at, mac) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [recordID, destination, sealed, heldAt, HeldFacts.mac(recordID: recordID, destination: destination, reason: sealed, heldAt: heldAt, keys)])
+    }
+
     /// Applies a fresh policy decision to a held record: queue it (in one transaction
     /// the held row goes and the outbox row comes), or keep holding it with the reason.
+    /// A held row whose MAC fails is left alone (and named by `satchel check`).
     public func decide(_ id: UUID, destination: String, route: Route) throws(VaultError) {
-        let key = try requireKey()
+        let keys = try requireKeys()
         let now = clock()
         do {
             try db.write { db in
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM held WHERE record_id = ? AND destination = ?"), arguments: [id.key, destination]) else {
+                    throw VaultError(.notFound, "Record \(id.key) is not held for \(destination).")
+                }
+                guard HeldFacts.isIntact(row, keys) else {
+                    throw VaultError(.integrity, "The hold of record \(id.key.prefix(8)) for \(destination) was changed outside Satchel; it is not released. Run `satchel check`.")
+                }
+                try db.cachedStatement(sql: "DELETE FROM held WHERE record_id = ? AND destination = ?").execute(arguments: [id.key, destination])
                 switch route {
                 case .hold(let reason):
-                    try db.cachedStatement(sql: "UPDATE held SET reason = ? WHERE record_id = ? AND destination = ?")
-                        .execute(arguments: [reason, id.key, destination])
+                    try insertHeld(db, recordID: id.key, destination: destination, reason: reason, heldAt: row["held_at"], keys: keys)
                 case .queue:
-                    try db.cachedStatement(sql: "DELETE FROM held WHERE record_id = ? AND destination = ?")
-                        .execute(arguments: [id.key, destination])
-                    guard db.changesCount == 1 else { throw VaultError(.notFound, "Record \(id.key) is not held for \(destination).") }
-                    try db.cachedStatement(sql: "INSERT INTO outbox (record_id, destination, queued_at) VALUES (?, ?, ?)")
-                        .execute(arguments: [id.key, destination, Timestamp.string(now)])
-                    try AuditLog.append(db, .queue, actor: workerID, record: id.key, detail: destination, at: now, anchorKey: key)
+                    try insertOutbox(db, recordID: id.key, destination: destination, at: now, keys: keys)
+                    try AuditLog.append(db, .queue, actor: workerID, record: id.key, detail: destination, at: now, keys: keys)
                 }
             }
         } catch { throw error.asVaultError("applying the sharing policy") }
-    }
-
-    /// After a crash mid-sync: rows left in flight go back to pending. Resending them is
-    /// safe — the server recognises each record by its id.
-    @discardableResult
-    public func recoverInFlight(destination: String) throws(VaultError) -> Int {
-        _ = try requireKey()
-        do {
-            return try db.write { db in
-                try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending', last_error = 'interrupted: sent again' WHERE destination = ? AND state = 'in-flight'")
-                    .execute(arguments: [destination])
-                return db.changesCount
-            }
-        } catch { throw error.asVaultError("recovering interrupted deliveries") }
     }
 
     // MARK: - Secrets
@@ -68,8 +78,8 @@ extension Vault {
 
     /// Seals a destination's secret (a token, a client secret) in the vault.
     public func setSecret(_ name: String, _ value: SecretBytes) throws(VaultError) {
-        let key = try requireKey()
-        let sealed = try Sealer.sealSecret(value, associatedData: Self.secretAD(name, keyVersion: keyVersion), key: key)
+        let keys = try requireKeys()
+        let sealed = try Sealer.sealSecret(value, associatedData: Self.secretAD(name, keyVersion: keyVersion), key: keys.data)
         do {
             try db.write { db in
                 try db.cachedStatement(sql: "INSERT INTO secret (name, sealed, set_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET sealed = excluded.sealed, set_at = excluded.set_at")
@@ -80,12 +90,12 @@ extension Vault {
 
     /// The secret, opened into protected memory; nil when none was set.
     public func secret(_ name: String) throws(VaultError) -> SecretBytes? {
-        let key = try requireKey()
+        let keys = try requireKeys()
         let sealed: Data?
         do { sealed = try db.vaultRead { try Data.fetchOne($0.cachedStatement(sql: "SELECT sealed FROM secret WHERE name = ?"), arguments: [name]) } } catch {
             throw error.asVaultError("reading the secret")
         }
         guard let sealed else { return nil }
-        return try Sealer.openSecret([UInt8](sealed), associatedData: Self.secretAD(name, keyVersion: keyVersion), key: key)
+        return try Sealer.openSecret([UInt8](sealed), associatedData: Self.secretAD(name, keyVersion: keyVersion), key: keys.data)
     }
 }

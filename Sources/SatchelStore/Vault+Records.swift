@@ -13,13 +13,13 @@ extension Vault {
     /// entries of what was opened to fill it (`readForSave`), written in this transaction.
     @discardableResult
     public func saveDraft(_ draft: RecordDraft, reads: [ReadNote] = []) throws(VaultError) -> RecordHeader {
-        let key = try requireKey()
-        let sealed = try seal(draft, key: key)
+        let keys = try requireKeys()
+        let sealed = try seal(draft, keys: keys)
         do {
             return try db.write { db in
-                try appendReads(db, reads, key: key)
-                try writeDraft(db, draft, sealed: sealed, now: clock(), key: key)
-                return try header(db, draft.id)
+                try appendReads(db, reads, keys: keys)
+                try writeDraft(db, draft, sealed: sealed, now: clock(), keys: keys)
+                return try header(db, draft.id, keys: keys)
             }
         } catch { throw error.asVaultError("saving the draft") }
     }
@@ -29,12 +29,12 @@ extension Vault {
     /// audit log says so.
     @discardableResult
     public func finalise(_ id: UUID, routes: RoutePlan, reads: [ReadNote] = []) throws(VaultError) -> RecordHeader {
-        let key = try requireKey()
+        let keys = try requireKeys()
         do {
             return try db.write { db in
-                try appendReads(db, reads, key: key)
-                try finaliseRow(db, id, routes: routes, now: clock(), key: key)
-                return try header(db, id)
+                try appendReads(db, reads, keys: keys)
+                try finaliseRow(db, id, routes: routes, now: clock(), keys: keys)
+                return try header(db, id, keys: keys)
             }
         } catch { throw error.asVaultError("finalising the record") }
     }
@@ -43,27 +43,27 @@ extension Vault {
     /// either the final record, its outbox rows and its audit entries all exist, or none do.
     @discardableResult
     public func saveFinal(_ draft: RecordDraft, routes: RoutePlan, reads: [ReadNote] = []) throws(VaultError) -> RecordHeader {
-        let key = try requireKey()
-        let sealed = try seal(draft, key: key)
+        let keys = try requireKeys()
+        let sealed = try seal(draft, keys: keys)
         do {
             return try db.write { db in
-                try appendReads(db, reads, key: key)
+                try appendReads(db, reads, keys: keys)
                 let now = clock()
-                try writeDraft(db, draft, sealed: sealed, now: now, key: key)
-                try finaliseRow(db, draft.id, routes: routes, now: now, key: key)
-                return try header(db, draft.id)
+                try writeDraft(db, draft, sealed: sealed, now: now, keys: keys)
+                try finaliseRow(db, draft.id, routes: routes, now: now, keys: keys)
+                return try header(db, draft.id, keys: keys)
             }
         } catch { throw error.asVaultError("saving the record") }
     }
 
     /// Deletes a draft (never a final record: the schema refuses).
     public func discardDraft(_ id: UUID) throws(VaultError) {
-        let key = try requireKey()
+        let keys = try requireKeys()
         do {
             try db.write { db in
                 try db.cachedStatement(sql: "DELETE FROM record WHERE id = ? AND state = 'draft'").execute(arguments: [id.key])
                 guard db.changesCount == 1 else { throw VaultError(.notFound, "No draft \(id.key) in this vault.") }
-                try AuditLog.append(db, .discard, actor: workerID, record: id.key, at: clock(), anchorKey: key)
+                try AuditLog.append(db, .discard, actor: workerID, record: id.key, at: clock(), keys: keys)
             }
         } catch { throw error.asVaultError("discarding the draft") }
     }
@@ -80,19 +80,44 @@ extension Vault {
     /// Opens several records in one transaction; each read is still audited on its
     /// own, with `reason` (e.g. "consent check") as the entry's detail.
     public func read(_ ids: [UUID], purpose: ReadPurpose = .view, reason: String) throws(VaultError) -> [StoredRecord] {
-        let key = try requireKey()
+        let keys = try requireKeys()
+        let rows = try sealedRows(ids, keys: keys)
+        if let bad = rows.first(where: { !$0.header.intact }) {
+            throw VaultError(.integrity, Self.damagedRecordMessage(bad.header.id.key, kind: bad.header.kind.rawValue))
+        }
+        try auditReads(ids, purpose: purpose, reason: reason, keys: keys)
+        return try open(rows, keys: keys)
+    }
+
+    /// Opens the records that are intact and names the others (the push engine: one
+    /// damaged record is quarantined — never sent — and the rest go on). Only what was
+    /// opened is audited.
+    public func readIntact(_ ids: [UUID], purpose: ReadPurpose, reason: String) throws(VaultError) -> (records: [StoredRecord], damaged: [(id: UUID, problem: String)]) {
+        let keys = try requireKeys()
+        let rows = try sealedRows(ids, keys: keys)
+        var good: [SealedRow] = []
+        var damaged: [(id: UUID, problem: String)] = []
+        for r in rows {
+            if r.header.intact, (try? open([r], keys: keys)) != nil {
+                good.append(r)
+            } else {
+                damaged.append((r.header.id, Self.damagedRecordMessage(r.header.id.key, kind: r.header.kind.rawValue)))
+            }
+        }
+        try auditReads(good.map(\.header.id), purpose: purpose, reason: reason, keys: keys)
+        return (try open(good, keys: keys), damaged)
+    }
+
+    private func auditReads(_ ids: [UUID], purpose: ReadPurpose, reason: String, keys: VaultKeys) throws(VaultError) {
+        guard !ids.isEmpty else { return }
         let action: AuditAction = purpose == .view ? .view : .export
-        let rows: [SealedRow]
         do {
-            rows = try db.write { db in
-                let rows = try sealedRows(db, ids)
+            try db.write { db in
                 for id in ids {
-                    try AuditLog.append(db, action, actor: workerID, record: id.key, detail: reason, at: clock(), anchorKey: key)
+                    try AuditLog.append(db, action, actor: workerID, record: id.key, detail: reason, at: clock(), keys: keys)
                 }
-                return rows
             }
         } catch { throw error.asVaultError("reading records") }
-        return try open(rows, key: key)
     }
 
     /// Opens records that inform the record about to be saved (the risk default, the
@@ -101,12 +126,12 @@ extension Vault {
     /// to `audit(_:)`, so a one-shot command costs one commit. Nothing opened here may
     /// be shown before its notes are written.
     public func readForSave(_ ids: [UUID], reason: String) throws(VaultError) -> (records: [StoredRecord], reads: [ReadNote]) {
-        let key = try requireKey()
-        let rows: [SealedRow]
-        do {
-            rows = try db.vaultRead { db in try sealedRows(db, ids) }
-        } catch { throw error.asVaultError("reading records") }
-        let opened = try open(rows, key: key)
+        let keys = try requireKeys()
+        let rows = try sealedRows(ids, keys: keys)
+        if let bad = rows.first(where: { !$0.header.intact }) {
+            throw VaultError(.integrity, Self.damagedRecordMessage(bad.header.id.key, kind: bad.header.kind.rawValue))
+        }
+        let opened = try open(rows, keys: keys)
         let at = clock()
         return (opened, ids.map { ReadNote(recordID: $0, reason: reason, at: at) })
     }
@@ -114,9 +139,9 @@ extension Vault {
     /// Writes the audit entries of reads whose save did not happen.
     public func audit(_ reads: [ReadNote]) throws(VaultError) {
         guard !reads.isEmpty else { return }
-        let key = try requireKey()
+        let keys = try requireKeys()
         do {
-            try db.write { db in try appendReads(db, reads, key: key) }
+            try db.write { db in try appendReads(db, reads, keys: keys) }
         } catch { throw error.asVaultError("writing the audit log") }
     }
 
@@ -126,7 +151,7 @@ extension Vault {
         subject: UUID? = nil, state: RecordState? = nil, kind: RecordKind? = nil, excludingKind: RecordKind? = nil,
         limit: Int? = nil
     ) throws(VaultError) -> [RecordHeader] {
-        _ = try requireKey()
+        let keys = try requireKeys()
         var sql = "SELECT * FROM record WHERE 1"
         var args: [any DatabaseValueConvertible] = []
         if let kind { sql += " AND kind = ?"; args.append(kind.rawValue) }
@@ -138,7 +163,7 @@ extension Vault {
         do {
             let rows = try db.vaultRead { try Row.fetchAll($0.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
             var out: [RecordHeader] = []
-            for r in rows { out.append(try RecordHeader(row: r)) }
+            for r in rows { out.append(try RecordHeader(row: r, intact: RecordFacts(row: r).isIntact(r, keys))) }
             return out
         } catch { throw error.asVaultError("listing records") }
     }
@@ -147,63 +172,81 @@ extension Vault {
 
     typealias SealedRow = (header: RecordHeader, body: Data, keyVersion: Int)
 
-    private func sealedRows(_ db: Database, _ ids: [UUID]) throws -> [SealedRow] {
-        try ids.map { id in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else {
-                throw VaultError(.notFound, "No record \(id.key) in this vault.")
+    private func sealedRows(_ ids: [UUID], keys: VaultKeys) throws(VaultError) -> [SealedRow] {
+        do {
+            return try db.vaultRead { db in
+                try ids.map { id in
+                    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else {
+                        throw VaultError(.notFound, "No record \(id.key) in this vault.")
+                    }
+                    return (try RecordHeader(row: row, intact: RecordFacts(row: row).isIntact(row, keys)), row["body"], row["key_version"])
+                }
             }
-            return (try RecordHeader(row: row), row["body"], row["key_version"])
-        }
+        } catch { throw error.asVaultError("reading records") }
     }
 
-    private func open(_ rows: [SealedRow], key: SecretBytes) throws(VaultError) -> [StoredRecord] {
+    private func open(_ rows: [SealedRow], keys: VaultKeys) throws(VaultError) -> [StoredRecord] {
         var opened: [StoredRecord] = []
         for (h, sealed, kv) in rows {
-            let body = try Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: key)
+            let body = try Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: keys.data)
             opened.append(StoredRecord(header: h, body: body))
         }
         return opened
     }
 
-    private func appendReads(_ db: Database, _ reads: [ReadNote], key: SecretBytes) throws {
+    private func appendReads(_ db: Database, _ reads: [ReadNote], keys: VaultKeys) throws {
         for r in reads {
-            try AuditLog.append(db, .view, actor: workerID, record: r.recordID.key, detail: r.reason, at: r.at, anchorKey: key)
+            try AuditLog.append(db, .view, actor: workerID, record: r.recordID.key, detail: r.reason, at: r.at, keys: keys)
         }
     }
 
-    private func seal(_ d: RecordDraft, key: SecretBytes) throws(VaultError) -> [UInt8] {
-        try Sealer.seal(d.body, associatedData: Self.bodyAD(id: d.id, kind: d.kind, keyVersion: keyVersion), key: key)
+    private func seal(_ d: RecordDraft, keys: VaultKeys) throws(VaultError) -> [UInt8] {
+        try Sealer.seal(d.body, associatedData: Self.bodyAD(id: d.id, kind: d.kind, keyVersion: keyVersion), key: keys.data)
     }
 
-    private func writeDraft(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now date: Date, key: SecretBytes) throws {
+    /// The row of a record about to change, refused when its facts no longer match its seal.
+    private func intactRow(_ db: Database, _ id: UUID, keys: VaultKeys) throws -> RecordFacts? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else { return nil }
+        let facts = RecordFacts(row: row)
+        guard facts.isIntact(row, keys) else { throw VaultError(.integrity, Self.damagedRecordMessage(facts.id, kind: facts.kind)) }
+        return facts
+    }
+
+    private func writeDraft(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now date: Date, keys: VaultKeys) throws {
         let now = Timestamp.string(date)
-        guard let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, state FROM record WHERE id = ?"), arguments: [d.id.key]) else {
-            return try insert(db, d, sealed: sealed, now: now, key: key)
+        guard var facts = try intactRow(db, d.id, keys: keys) else {
+            return try insert(db, d, sealed: sealed, now: now, keys: keys)
         }
-        guard (existing["state"] as String) == RecordState.draft.rawValue else {
+        guard facts.state == RecordState.draft.rawValue else {
             throw VaultError(.refused, "Record \(d.id.key) is final and cannot be changed; record an amendment instead.")
         }
-        guard (existing["kind"] as String) == d.kind.rawValue else {
-            throw VaultError(.refused, "Record \(d.id.key) is a \(existing["kind"] as String), not a \(d.kind.rawValue).")
+        guard facts.kind == d.kind.rawValue else {
+            throw VaultError(.refused, "Record \(d.id.key) is a \(facts.kind), not a \(d.kind.rawValue).")
         }
-        try db.cachedStatement(sql: "UPDATE record SET body = ?, updated_at = ?, form_version = ? WHERE id = ?")
-            .execute(arguments: [Data(sealed), now, d.formVersion, d.id.key])
+        facts.body = Data(sealed)
+        facts.updatedAt = now
+        facts.formVersion = d.formVersion
+        try db.cachedStatement(sql: "UPDATE record SET body = ?, updated_at = ?, form_version = ?, mac = ? WHERE id = ?")
+            .execute(arguments: [facts.body, now, d.formVersion, facts.mac(keys), d.id.key])
     }
 
-    private func finaliseRow(_ db: Database, _ id: UUID, routes: RoutePlan, now: Date, key: SecretBytes) throws {
-        guard let state = try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id.key]) else {
+    private func finaliseRow(_ db: Database, _ id: UUID, routes: RoutePlan, now: Date, keys: VaultKeys) throws {
+        guard var facts = try intactRow(db, id, keys: keys) else {
             throw VaultError(.notFound, "No record \(id.key) in this vault.")
         }
-        guard state == RecordState.draft.rawValue else {
+        guard facts.state == RecordState.draft.rawValue else {
             throw VaultError(.refused, "Record \(id.key) is already final.")
         }
-        try db.cachedStatement(sql: "UPDATE record SET state = 'final', finalised_at = ?, updated_at = ? WHERE id = ?")
-            .execute(arguments: [Timestamp.string(now), Timestamp.string(now), id.key])
-        try route(db, recordID: id.key, plan: routes, at: now)
-        try AuditLog.append(db, .finalise, actor: workerID, record: id.key, at: now, anchorKey: key)
+        facts.state = RecordState.final.rawValue
+        facts.finalisedAt = Timestamp.string(now)
+        facts.updatedAt = Timestamp.string(now)
+        try db.cachedStatement(sql: "UPDATE record SET state = 'final', finalised_at = ?, updated_at = ?, mac = ? WHERE id = ?")
+            .execute(arguments: [facts.finalisedAt, facts.updatedAt, facts.mac(keys), id.key])
+        try route(db, recordID: id.key, plan: routes, at: now, keys: keys)
+        try AuditLog.append(db, .finalise, actor: workerID, record: id.key, at: now, keys: keys)
     }
 
-    private func insert(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now: String, key: SecretBytes) throws {
+    private func insert(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now: String, keys: VaultKeys) throws {
         if d.subjectID != d.id {
             let subjectKind = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM record WHERE id = ?"), arguments: [d.subjectID.key])
             guard subjectKind == RecordKind.serviceUser.rawValue else {
@@ -212,26 +255,27 @@ extension Vault {
         } else if d.kind != .serviceUser {
             throw VaultError(.invalidInput, "A \(d.kind.rawValue) record must be about a service user.")
         }
+        let facts = RecordFacts(draft: d, authorID: workerID, authorRole: role, at: now, keyVersion: keyVersion, body: sealed)
         try db.cachedStatement(sql: """
                 INSERT INTO record (id, kind, subject_id, author_id, author_role, created_at, updated_at, state,
-                                    form_version, amends_id, key_version, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    form_version, amends_id, key_version, body, mac)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
-                d.id.key, d.kind.rawValue, d.subjectID.key, workerID, role.rawValue, now, now, RecordState.draft.rawValue,
-                d.formVersion, d.amendsID?.key, keyVersion, Data(sealed),
+                facts.id, facts.kind, facts.subjectID, facts.authorID, facts.authorRole, now, now, facts.state,
+                facts.formVersion, facts.amendsID, facts.keyVersion, facts.body, facts.mac(keys),
             ])
         if let amended = d.amendsID {
-            try AuditLog.append(db, .amend, actor: workerID, record: d.id.key, detail: "amends \(amended.key)", at: clock(), anchorKey: key)
+            try AuditLog.append(db, .amend, actor: workerID, record: d.id.key, detail: "amends \(amended.key)", at: clock(), keys: keys)
         } else {
-            try AuditLog.append(db, .create, actor: workerID, record: d.id.key, at: clock(), anchorKey: key)
+            try AuditLog.append(db, .create, actor: workerID, record: d.id.key, at: clock(), keys: keys)
         }
     }
 
-    func header(_ db: Database, _ id: UUID) throws -> RecordHeader {
+    func header(_ db: Database, _ id: UUID, keys: VaultKeys) throws -> RecordHeader {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else {
             throw VaultError(.notFound, "No record \(id.key) in this vault.")
         }
-        return try RecordHeader(row: row)
+        return try RecordHeader(row: row, intact: RecordFacts(row: row).isIntact(row, keys))
     }
 }
 

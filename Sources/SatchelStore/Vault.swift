@@ -8,10 +8,15 @@ import SatchelCore
 ///
 /// Key hierarchy: passphrase → Argon2id → key-encryption key (KEK), which unwraps a
 /// random 32-byte data key; the data key seals every body with XChaCha20-Poly1305.
-/// The KEK is wiped as soon as the data key is unwrapped; the data key is wiped on
-/// `lock()` and when the vault is released.
+/// The KEK is wiped as soon as the data key is unwrapped; the data key and the keys
+/// derived from it (`VaultKeys`) are wiped on `lock()` and when the vault is released.
+///
+/// Format 2 authenticates what the clear columns mean (docs/security.md): the vault row
+/// (worker, role, key settings) by a header MAC checked at every unlock, each record's
+/// facts with its sealed body, each outbox and held row. A format-1 vault is upgraded
+/// at its first unlock by this version (`Vault+Upgrade.swift`).
 public final class Vault {
-    public static let format = 1
+    public static let format = 2
     public static let minimumPassphraseLength = 12
 
     public let location: VaultLocation
@@ -23,23 +28,23 @@ public final class Vault {
     let keyVersion: Int
     let db: DatabaseQueue
     let clock: @Sendable () -> Date
-    private var dataKey: SecretBytes?
+    private var keys: VaultKeys?
 
-    public var isLocked: Bool { dataKey == nil }
+    public var isLocked: Bool { keys == nil }
 
-    private init(location: VaultLocation, db: DatabaseQueue, header: Header, dataKey: SecretBytes, workerName: String, clock: @escaping @Sendable () -> Date) {
+    private init(location: VaultLocation, db: DatabaseQueue, header: Header, keys: VaultKeys, workerName: String, clock: @escaping @Sendable () -> Date) {
         self.location = location
         self.db = db
         self.workerID = header.workerID
         self.role = header.role
         self.keyVersion = header.keyVersion
         self.failedUnlocksSinceLastUnlock = header.failedUnlocks
-        self.dataKey = dataKey
+        self.keys = keys
         self.workerName = workerName
         self.clock = clock
     }
 
-    deinit { dataKey?.wipe() }
+    deinit { keys?.wipe() }
 
     // MARK: - Create
 
@@ -56,12 +61,13 @@ public final class Vault {
 
         let workerID = UUID().uuidString.lowercased()
         let keyVersion = 1
-        let dataKey = try SecretBytes.random(count: Sealer.keyBytes)
+        let keys = try VaultKeys(data: try SecretBytes.random(count: Sealer.keyBytes))
         let kek = try kdf.deriveKey(from: passphrase)
         defer { kek.wipe() }
-        let header = Header(workerID: workerID, role: role, keyVersion: keyVersion, kdf: kdf, failedUnlocks: 0)
-        let wrapped = try Sealer.sealSecret(dataKey, associatedData: header.wrapAD, key: kek)
-        let profile = try Sealer.seal(Array(name.utf8), associatedData: header.profileAD, key: dataKey)
+        let header = Header(format: format, workerID: workerID, role: role, keyVersion: keyVersion, kdf: kdf, failedUnlocks: 0)
+        let wrapped = try Sealer.sealSecret(keys.data, associatedData: header.wrapAD, key: kek)
+        let profile = try Sealer.seal(Array(name.utf8), associatedData: header.profileAD, key: keys.data)
+        let createdAt = Timestamp.string(clock())
 
         let db = try VaultDatabase.open(location.database)
         chmod(location.database.path, 0o600)
@@ -75,9 +81,11 @@ public final class Vault {
                         """,
                     arguments: [
                         format, workerID, role.rawValue, KDFParameters.algorithm, Int64(kdf.opsLimit), kdf.memLimit,
-                        Data(kdf.salt), keyVersion, Data(wrapped), Data(profile), Timestamp.string(clock()),
+                        Data(kdf.salt), keyVersion, Data(wrapped), Data(profile), createdAt,
                     ])
-                try AuditLog.append(db, .vaultCreated, actor: workerID, at: clock(), anchorKey: dataKey)
+                try sealHeader(db, keys: keys)
+                try AuditLog.append(db, .vaultCreated, actor: workerID, at: clock(), keys: nil)
+                try AuditLog.anchorHead(db, keys: keys)
             }
         } catch {
             try? db.close()
@@ -86,7 +94,7 @@ public final class Vault {
             }
             throw error.asVaultError("creating the vault")
         }
-        return Vault(location: location, db: db, header: header, dataKey: dataKey, workerName: name, clock: clock)
+        return Vault(location: location, db: db, header: header, keys: keys, workerName: name, clock: clock)
     }
 
     public static func checkPassphrase(_ passphrase: SecretBytes) throws(VaultError) {
@@ -115,51 +123,74 @@ public final class Vault {
     ) throws(VaultError) -> Vault {
         try location.requireVault()
         let db = try VaultDatabase.open(location.database)
-        let header = try readHeader(db)
-        let dataKey = try unwrapDataKey(db: db, header: header, passphrase: passphrase, clock: clock)
+        var header = try readHeader(db)
+        let keys = try unwrapKeys(db: db, header: &header, passphrase: passphrase, clock: clock)
         let profile: Data
         do {
             profile = try db.vaultRead { try Data.fetchOne($0, sql: "SELECT profile FROM vault") } ?? Data()
         } catch { throw error.asVaultError("reading the vault header") }
-        let name = try Sealer.open([UInt8](profile), associatedData: header.profileAD, key: dataKey)
+        let name = try Sealer.open([UInt8](profile), associatedData: header.profileAD, key: keys.data)
         let vault = Vault(
-            location: location, db: db, header: header, dataKey: dataKey,
+            location: location, db: db, header: header, keys: keys,
             workerName: String(decoding: name, as: UTF8.self), clock: clock)
         if header.failedUnlocks > 0 { try vault.acknowledgeFailedUnlocks() }
         return vault
     }
 
-    /// Unlocks this vault again after `lock()` (the REPL's idle lock).
+    /// Unlocks this vault again after `lock()` (the REPL's idle lock). The header must
+    /// still be the one this vault was opened with.
     public func unlock(passphrase: SecretBytes) throws(VaultError) {
-        guard dataKey == nil else { return }
-        let header = try Self.readHeader(db)
-        dataKey = try Self.unwrapDataKey(db: db, header: header, passphrase: passphrase, clock: clock)
+        guard keys == nil else { return }
+        var header = try Self.readHeader(db)
+        let keys = try Self.unwrapKeys(db: db, header: &header, passphrase: passphrase, clock: clock)
+        guard header.workerID == workerID, header.role == role, header.keyVersion == keyVersion else {
+            keys.wipe()
+            throw VaultError(.integrity, "The vault's header changed while it was locked. Keep this vault as it is and tell your team lead.")
+        }
+        self.keys = keys
         if header.failedUnlocks > 0 { try acknowledgeFailedUnlocks() }
     }
 
-    /// Wipes the data key. Everything but `unlock(passphrase:)` refuses until then.
+    /// Wipes the keys. Everything but `unlock(passphrase:)` refuses until then.
     public func lock() {
-        dataKey?.wipe()
-        dataKey = nil
+        keys?.wipe()
+        keys = nil
     }
 
-    private static func unwrapDataKey(
-        db: DatabaseQueue, header: Header, passphrase: SecretBytes, clock: @Sendable () -> Date
-    ) throws(VaultError) -> SecretBytes {
+    /// Unwraps the data key, derives the others and checks the header's MAC. A vault
+    /// of format 1 (its key wrapped under the old associated data) is upgraded here,
+    /// once, while the key-encryption key is at hand.
+    private static func unwrapKeys(
+        db: DatabaseQueue, header: inout Header, passphrase: SecretBytes, clock: @Sendable () -> Date
+    ) throws(VaultError) -> VaultKeys {
         let kek = try header.kdf.deriveKey(from: passphrase)
         defer { kek.wipe() }
-        let wrapped: Data
+        let wrapped: [UInt8]
         do {
-            wrapped = try db.vaultRead { try Data.fetchOne($0, sql: "SELECT wrapped_key FROM vault") } ?? Data()
+            wrapped = [UInt8](try db.vaultRead { try Data.fetchOne($0, sql: "SELECT wrapped_key FROM vault") } ?? Data())
         } catch { throw error.asVaultError("reading the vault header") }
-        do {
-            return try Sealer.openSecret([UInt8](wrapped), associatedData: header.wrapAD, key: kek)
-        } catch {
-            let attempt = try recordFailedUnlock(db, clock: clock)
-            throw VaultError(
-                .wrongPassphrase,
-                "Wrong passphrase. The vault stays locked; this failed attempt (\(attempt) since the last unlock) is in the audit log.")
+        // Which format the key was wrapped for decides, not the clear `format` column.
+        let current = header.with(format: format)
+        if let data = try? Sealer.openSecret(wrapped, associatedData: current.wrapAD, key: kek) {
+            let keys = try VaultKeys(data: data)
+            guard header.format == format else {
+                keys.wipe()
+                throw VaultError(.integrity, "The vault header's format was changed outside Satchel. Keep this vault as it is and tell your team lead.")
+            }
+            try checkHeader(db, keys: keys)
+            return keys
         }
+        let legacy = header.with(format: 1)
+        if header.format == 1, let data = try? Sealer.openSecret(wrapped, associatedData: legacy.wrapAD, key: kek) {
+            let keys = try VaultKeys(data: data)
+            try upgrade(db, from: legacy, keys: keys, kek: kek, clock: clock)
+            header = current
+            return keys
+        }
+        let attempt = try recordFailedUnlock(db, clock: clock)
+        throw VaultError(
+            .wrongPassphrase,
+            "Wrong passphrase. The vault stays locked; this failed attempt (\(attempt) since the last unlock) is in the audit log.")
     }
 
     private static func recordFailedUnlock(_ db: DatabaseQueue, clock: @Sendable () -> Date) throws(VaultError) -> Int {
@@ -167,28 +198,26 @@ public final class Vault {
             return try db.write { db in
                 try db.execute(sql: "UPDATE vault SET failed_unlocks = failed_unlocks + 1")
                 let n = try Int.fetchOne(db, sql: "SELECT failed_unlocks FROM vault") ?? 1
-                try AuditLog.append(db, .unlockFailed, actor: nil, detail: "attempt \(n)", at: clock(), anchorKey: nil)
+                try AuditLog.append(db, .unlockFailed, actor: nil, detail: "attempt \(n)", at: clock(), keys: nil)
                 return n
             }
         } catch { throw error.asVaultError("recording a failed unlock") }
     }
 
     /// After a successful unlock: reset the counter and extend the audit anchor over
-    /// the failures appended while locked — only if the anchored entry is intact.
+    /// the failures appended while locked — only if the anchored segment is intact.
     private func acknowledgeFailedUnlocks() throws(VaultError) {
-        let key = try requireKey()
+        let keys = try requireKeys()
         do {
             try db.write { db in
                 try db.execute(sql: "UPDATE vault SET failed_unlocks = 0")
-                if try AuditLog.anchoredEntryIsIntact(db, key: key) {
-                    try AuditLog.reanchor(db, key: key)
-                }
+                try AuditLog.reanchor(db, keys: keys)
             }
         } catch { throw error.asVaultError("resetting the failed-unlock count") }
     }
 
-    func requireKey() throws(VaultError) -> SecretBytes {
-        guard let k = dataKey, !k.isWiped else {
+    func requireKeys() throws(VaultError) -> VaultKeys {
+        guard let k = keys, !k.isWiped else {
             throw VaultError(.locked, "The vault is locked. Unlock it with your passphrase.")
         }
         return k
@@ -200,20 +229,22 @@ public final class Vault {
     /// MODERATE unless the vault was made with lower ones for tests). No record is re-encrypted.
     public func changePassphrase(to newPassphrase: SecretBytes) throws(VaultError) {
         try Self.checkPassphrase(newPassphrase)
-        let key = try requireKey()
+        let keys = try requireKeys()
         let old = try Self.readHeader(db)
         var header = old
         header.kdf = old.kdf.withFreshSalt()
         let kek = try header.kdf.deriveKey(from: newPassphrase)
         defer { kek.wipe() }
-        let wrapped = try Sealer.sealSecret(key, associatedData: header.wrapAD, key: kek)
+        let wrapped = try Sealer.sealSecret(keys.data, associatedData: header.wrapAD, key: kek)
         let at = clock()
         do {
             try db.write { db in
+                try Self.checkHeader(db, keys: keys)
                 try db.execute(
                     sql: "UPDATE vault SET kdf_salt = ?, wrapped_key = ?",
                     arguments: [Data(header.kdf.salt), Data(wrapped)])
-                try AuditLog.append(db, .passphraseChanged, actor: workerID, at: at, anchorKey: key)
+                try Self.sealHeader(db, keys: keys)
+                try AuditLog.append(db, .passphraseChanged, actor: workerID, at: at, keys: keys)
             }
         } catch { throw error.asVaultError("changing the passphrase") }
     }

@@ -18,6 +18,9 @@ enum VaultSchema {
         m.registerMigration("v3 tallies kept by triggers") { db in
             try db.execute(sql: v3)
         }
+        m.registerMigration("v4 authenticated facts and confirmed destinations") { db in
+            try db.execute(sql: v4)
+        }
         return m
     }
 
@@ -237,5 +240,16 @@ enum VaultSchema {
         CREATE TRIGGER tally_held_delete AFTER DELETE ON held BEGIN
             UPDATE tally SET n = n - 1 WHERE what = 'held' AND a = OLD.destination;
         END;
+        """
+
+    /// What decides a record's meaning and route is authenticated with keys derived
+    /// from the data key (`VaultKeys`); the MACs live beside the facts they cover. A
+    /// vault made before this migration gets its MACs at its next unlock (`Vault+Upgrade`).
+    static let v4 = """
+        ALTER TABLE vault ADD COLUMN header_mac BLOB;        -- worker, role, format, key settings, sealed profile
+        ALTER TABLE record ADD COLUMN mac BLOB;              -- every clear column and the sealed body's nonce and tag
+        ALTER TABLE outbox ADD COLUMN mac BLOB;              -- record, destination, state, queued time, receipt
+        ALTER TABLE held ADD COLUMN mac BLOB;                -- record, destination, sealed reason, held time
+        ALTER TABLE destination ADD COLUMN definition BLOB;  -- sealed: the definition the worker confirmed
         """
 }

@@ -27,7 +27,7 @@ public struct VaultStatus: Codable, Sendable, Equatable {
 
 extension Vault {
     public func status() throws(VaultError) -> VaultStatus {
-        _ = try requireKey()
+        _ = try requireKeys()
         do {
             return try db.vaultRead { db in
                 var records: [String: [String: Int]] = [:]
@@ -60,10 +60,15 @@ extension Vault {
 
     /// Walks the audit chain (and checks the sealed anchor over its head).
     public func verifyAudit() throws(VaultError) -> AuditLog.Verification {
-        let key = try requireKey()
-        do { return try db.vaultRead { try AuditLog.verify($0, anchorKey: key) } } catch {
+        let keys = try requireKeys()
+        do { return try db.vaultRead { try AuditLog.verify($0, keys: keys) } } catch {
             throw error.asVaultError("verifying the audit log")
         }
+    }
+
+    /// The audit log's last entry: its number and hash (sent with each sync).
+    public func auditHead() throws(VaultError) -> (seq: Int64, hash: String) {
+        do { return try db.vaultRead { try AuditLog.head($0) } } catch { throw error.asVaultError("reading the audit log") }
     }
 
     /// The durability and secrecy settings as SQLite reports them on this connection.

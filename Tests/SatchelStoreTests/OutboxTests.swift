@@ -52,7 +52,7 @@ struct OutboxTests {
         try t.vault.saveDraft(RecordDraft(kind: .contact, subjectID: user, body: []))
         try t.vault.addDestination("nhs-epr")
         #expect(try t.vault.outbox().isEmpty)
-        #expect(try t.vault.held() == [HeldEntry(recordID: user, destination: "nhs-epr", reason: Route.notYetChecked)])
+        #expect(try t.vault.held() == [HeldEntry(recordID: user, destination: "nhs-epr", reason: Route.notYetChecked, intact: true)])
         try checkInvariant(t)
         try t.vault.decide(user, destination: "nhs-epr", route: .queue)
         #expect(try t.vault.outbox().map(\.recordID) == [user])

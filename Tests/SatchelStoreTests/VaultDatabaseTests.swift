@@ -18,7 +18,10 @@ struct VaultDatabaseTests {
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
             )
         }
-        #expect(applied == ["v1 vault, records, outbox, audit", "v2 held records and sealed secrets", "v3 tallies kept by triggers"])
+        #expect(Set(applied) == [
+            "v1 vault, records, outbox, audit", "v2 held records and sealed secrets", "v3 tallies kept by triggers",
+            "v4 authenticated facts and confirmed destinations",
+        ])
         #expect(tables == ["audit", "destination", "held", "outbox", "record", "record_kind", "secret", "tally", "vault"])
         #expect(triggers == [
             "audit_is_append_only_delete", "audit_is_append_only_update", "held_only_final_records", "held_or_queued_not_both",
