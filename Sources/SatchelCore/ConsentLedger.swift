@@ -22,9 +22,13 @@ public struct ConsentLedger: Sendable, Equatable {
     }
 
     public let entries: [Entry]
+    /// True when a consent record for this person failed its integrity check: the
+    /// ledger cannot be trusted, so nothing is shared on it (`SharingPolicy`).
+    public let damaged: Bool
 
-    public init(_ entries: [Entry]) {
+    public init(_ entries: [Entry], damaged: Bool = false) {
         self.entries = entries
+        self.damaged = damaged
     }
 
     /// The latest decision for `scope` with `who`, considering only entries recorded

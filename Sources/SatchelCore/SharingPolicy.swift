@@ -28,6 +28,9 @@ public enum SharingPolicy {
         guard rule.kinds.contains(kind) else {
             return "\(rule.destination) does not receive \(kind.rawValue) records (its sharing policy)"
         }
+        guard !consents.damaged else {
+            return "a consent record for this person was changed outside Satchel (run `satchel check`)"
+        }
         guard let latest = consents.latestEntry(scope: .share, withAnyOf: rule.agencyNames, asOf: asOf) else {
             return "no consent on record to share with \(rule.destination) (consent add --scope share --with \(rule.destination) --decision given)"
         }

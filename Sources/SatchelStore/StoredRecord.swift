@@ -17,7 +17,15 @@ public struct RecordHeader: Sendable, Equatable {
     public let amendsID: UUID?
     /// False when the row's clear facts or body no longer match its MAC (changed
     /// outside Satchel): such a record is never shown as valid nor sent.
-    public let intact: Bool
+    public private(set) var intact: Bool
+
+    /// The same header, marked as failing its integrity check (its MAC held but its body
+    /// did not open).
+    public var markedDamaged: RecordHeader {
+        var h = self
+        h.intact = false
+        return h
+    }
 
     /// When it became final; a draft's creation time until then.
     public var finalisedOrCreatedAt: Date { finalisedAt ?? createdAt }

@@ -11,12 +11,18 @@ public struct HistoryEntry: Sendable {
 
 /// Reading what is on record. Every body opened is audited as a view; nothing else is written.
 extension Session {
-    /// A service user's records, newest first.
+    /// A service user's records, newest first. A record that fails its integrity check
+    /// is listed by its header (`intact` false) with no summary: never shown as valid.
     public func history(of reference: String?) throws -> (user: ServiceUser, entries: [HistoryEntry]) {
         let (id, user) = try resolveUser(reference)
         let headers = try vault.headers(subject: id).filter { $0.kind != .serviceUser || $0.id != id }
-        let entries = try vault.read(headers.map(\.id), reason: "history").map { r in
-            HistoryEntry(header: r.header, summary: Self.summary(r))
+        let opened = try vault.readIntact(headers.map(\.id), purpose: .view, reason: "history")
+        let summaries = Dictionary(uniqueKeysWithValues: opened.records.map { ($0.header.id, Self.summary($0)) })
+        let damaged = Set(opened.damaged.map(\.id))
+        let entries = headers.map { h in
+            HistoryEntry(
+                header: damaged.contains(h.id) ? h.markedDamaged : h,
+                summary: summaries[h.id] ?? "(changed outside Satchel: not shown; run `satchel check`)")
         }
         return (user, entries)
     }
@@ -41,5 +47,11 @@ extension Session {
     /// Walks the audit chain.
     public func verifyAudit() throws -> AuditLog.Verification {
         try vault.verifyAudit()
+    }
+
+    /// Everything the vault authenticates, checked (`satchel check`); nothing is opened
+    /// for display, so nothing is audited.
+    public func check() throws -> [IntegrityFinding] {
+        try vault.check()
     }
 }

@@ -63,12 +63,14 @@ public final class Session {
 
     // MARK: - Service users
 
-    /// Every service user, opened once per session (each read is audited).
+    /// Every service user, opened once per session (each read is audited). A person's
+    /// record that fails its integrity check is left out (`satchel check` names it):
+    /// nothing can be recorded against facts that were changed outside Satchel.
     public func serviceUsers() throws -> [UUID: ServiceUser] {
         if let index { return index }
         let ids = try vault.headers(state: .final, kind: .serviceUser).map(\.id)
         var loaded: [UUID: ServiceUser] = [:]
-        for r in try vault.read(ids, reason: "service-user index") {
+        for r in try vault.readIntact(ids, purpose: .view, reason: "service-user index").records {
             if let u = try? RecordCodec.decode(ServiceUser.self, from: r.body) { loaded[r.header.id] = u }
         }
         index = loaded
@@ -126,38 +128,46 @@ public final class Session {
         var c = FormContext(now: clock(), role: vault.role)
         guard let subject else { return (c, []) }
         var reads: [ReadNote] = []
+        // Defaults come from intact records only; a damaged one is named by `satchel check`.
         let latest = try vault.headers(subject: subject, state: .final, excludingKind: .serviceUser, limit: 1)
-        if let latest = latest.first {
+        if let latest = latest.first, latest.intact {
             let opened = try vault.readForSave([latest.id], reason: "risk default")
             reads += opened.reads
             c.lastRisk = opened.records.first.flatMap { RecordCodec.statedRisk($0.body) }
         }
-        for h in try vault.headers(subject: subject, state: .final, kind: .risk) {
+        for h in try vault.headers(subject: subject, state: .final, kind: .risk) where h.intact {
             guard c.lastRiskByDomain.count < RiskDomain.allCases.count else { break }
             let opened = try vault.readForSave([h.id], reason: "risk change")
             reads += opened.reads
             guard let r = opened.records.first, let e = try? RecordCodec.decode(RiskAssessmentEntry.self, from: r.body) else { continue }
             if c.lastRiskByDomain[e.domain] == nil { c.lastRiskByDomain[e.domain] = e.grade }
         }
-        let ids = try vault.headers(subject: subject, state: .final, kind: .consent).map(\.id)
+        let (ids, damaged) = try consentIDs(for: subject)
         let opened = try vault.readForSave(ids, reason: "consent check")
-        c.consents = Self.ledger(opened.records)
+        c.consents = Self.ledger(opened.records, damaged: damaged)
         return (c, reads + opened.reads)
     }
 
     /// Every final consent decision on record for a person, oldest first (each read audited).
     func consents(for subject: UUID) throws -> ConsentLedger {
-        let ids = try vault.headers(subject: subject, state: .final, kind: .consent).map(\.id)
-        return Self.ledger(try vault.read(ids, reason: "consent check"))
+        let (ids, damaged) = try consentIDs(for: subject)
+        return Self.ledger(try vault.read(ids, reason: "consent check"), damaged: damaged)
     }
 
-    static func ledger(_ records: [StoredRecord]) -> ConsentLedger {
+    /// A person's intact final consents, and whether any failed its integrity check
+    /// (then nothing is shared on their ledger: `SharingPolicy`).
+    private func consentIDs(for subject: UUID) throws -> (ids: [UUID], damaged: Bool) {
+        let headers = try vault.headers(subject: subject, state: .final, kind: .consent)
+        return (headers.filter(\.intact).map(\.id), headers.contains { !$0.intact })
+    }
+
+    static func ledger(_ records: [StoredRecord], damaged: Bool = false) -> ConsentLedger {
         var entries: [ConsentLedger.Entry] = []
         for r in records {
             guard let consent = try? RecordCodec.decode(Consent.self, from: r.body) else { continue }
             entries.append(.init(consent: consent, recordedAt: r.header.finalisedOrCreatedAt))
         }
-        return ConsentLedger(entries.sorted { $0.recordedAt < $1.recordedAt })
+        return ConsentLedger(entries.sorted { $0.recordedAt < $1.recordedAt }, damaged: damaged)
     }
 }
 

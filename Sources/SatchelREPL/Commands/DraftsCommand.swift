@@ -63,5 +63,11 @@ struct HistoryCommand: SessionCommand {
             let h = e.header
             door.say("  \(FieldDate.display(h.createdAt))  \(h.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(h.state.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(e.summary)")
         }
+        let damaged = entries.filter { !$0.header.intact }.count
+        if damaged > 0 {
+            throw CommandFailure(
+                status: .integrity,
+                message: "\(damaged) record(s) above were changed outside Satchel and are not shown. Run `satchel check`, keep this vault as it is and tell your team lead.")
+        }
     }
 }

@@ -15,6 +15,7 @@ public struct SatchelCommand: ParsableCommand {
             InitCommand.self, UserCommand.self, OpenCommand.self, CloseCommand.self, ContactCommand.self, RiskCommand.self,
             TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, DraftsCommand.self, HistoryCommand.self,
             SyncCommand.self, QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
+            CheckCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import SatchelCore
+
+/// One thing `satchel check` found wrong: what (ids and kinds, never content) and why.
+public struct IntegrityFinding: Sendable, Equatable, Codable {
+    public let what: String
+    public let problem: String
+
+    public init(what: String, problem: String) {
+        self.what = what
+        self.problem = problem
+    }
+}
+
+extension Vault {
+    /// Checks everything the vault authenticates, in one read: the header, the audit
+    /// chain and its anchor, every record's MAC and body, every outbox and held row's
+    /// MAC, that each final record has exactly one route per destination, and that every
+    /// sealed reason, secret and destination definition opens. Writes nothing, audits
+    /// nothing (no body is shown). An empty list means all of it holds.
+    public func check() throws(VaultError) -> [IntegrityFinding] {
+        let keys = try requireKeys()
+        do {
+            return try db.vaultRead { db in
+                var found: [IntegrityFinding] = []
+                func note(_ what: String, _ problem: String) { found.append(IntegrityFinding(what: what, problem: problem)) }
+
+                do { try Self.checkHeader(db, keys: keys) } catch let e as VaultError { note("vault header", e.message) }
+                let audit = try AuditLog.verify(db, keys: keys)
+                if let broken = audit.firstBreak { note("audit log", broken) }
+
+                var finals: [String: String] = [:]  // id → kind
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM record") {
+                    let f = RecordFacts(row: row)
+                    let label = "record \(f.id.prefix(8)) (\(f.kind))"
+                    if !f.isIntact(row, keys) {
+                        note(label, "its clear facts (who it is about, author, role, dates, state, form version, amended record) or its body were changed outside Satchel")
+                    } else if let id = UUID(uuidString: f.id), let kind = RecordKind(rawValue: f.kind),
+                              (try? Sealer.open([UInt8](f.body), associatedData: Self.bodyAD(id: id, kind: kind, keyVersion: f.keyVersion), key: keys.data)) == nil {
+                        note(label, "its sealed body does not open")
+                    }
+                    if f.state == RecordState.final.rawValue { finals[f.id] = f.kind }
+                }
+
+                var routes: [String: Set<String>] = [:]  // destination → record ids with a row
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY destination, record_id") {
+                    let recordID: String = row["record_id"], destination: String = row["destination"]
+                    routes[destination, default: []].insert(recordID)
+                    let label = "outbox row of record \(recordID.prefix(8)) for \(destination)"
+                    if !OutboxFacts.isIntact(row, keys) {
+                        note(label, "its route, state or receipt was changed outside Satchel (or it was added outside Satchel): it is not sent")
+                    }
+                    if finals[recordID] == nil { note(label, "the record it queues is not a final record") }
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM held ORDER BY destination, record_id") {
+                    let recordID: String = row["record_id"], destination: String = row["destination"]
+                    routes[destination, default: []].insert(recordID)
+                    let label = "held row of record \(recordID.prefix(8)) for \(destination)"
+                    if !HeldFacts.isIntact(row, keys) {
+                        note(label, "the hold was changed outside Satchel (or added outside Satchel): it is not released")
+                    } else if openReason(row["reason"], .held, record: UUID(uuidString: recordID), destination: destination) == "(sealed)" {
+                        note(label, "its sealed reason does not open")
+                    }
+                }
+                for destination in try String.fetchAll(db, sql: "SELECT name FROM destination ORDER BY name") {
+                    let missing = finals.keys.filter { !(routes[destination]?.contains($0) ?? false) }.sorted()
+                    for id in missing {
+                        note("record \(id.prefix(8)) (\(finals[id] ?? "?"))", "it has neither a queued nor a held row for \(destination): a route was removed outside Satchel")
+                    }
+                    if let sealed = try Data.fetchOne(db, sql: "SELECT definition FROM destination WHERE name = ?", arguments: [destination]),
+                       (try? Sealer.open([UInt8](sealed), associatedData: Self.definitionAD(destination, keyVersion: keyVersion), key: keys.data)) == nil {
+                        note("destination \(destination)", "its confirmed definition was changed outside Satchel")
+                    }
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT name, sealed FROM secret ORDER BY name") {
+                    let name: String = row["name"]
+                    if (try? Sealer.open([UInt8](row["sealed"] as Data), associatedData: Self.secretAD(name, keyVersion: keyVersion), key: keys.data)) == nil {
+                        note("secret \(name)", "it does not open: it was changed outside Satchel")
+                    }
+                }
+                return found
+            }
+        } catch { throw error.asVaultError("checking the vault") }
+    }
+}
