@@ -34,6 +34,11 @@ public enum Sodium {
         return out
     }
 
+    /// Zeroes a plaintext held in ordinary memory once it is no longer needed.
+    static func wipe(_ bytes: inout [UInt8]) {
+        sodium_memzero(&bytes, bytes.count)
+    }
+
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         a.count == b.count && sodium_memcmp(a, b, a.count) == 0
     }

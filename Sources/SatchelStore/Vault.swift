@@ -25,7 +25,7 @@ public final class Vault {
     public private(set) var workerName: String
     /// Failed unlock attempts recorded since the previous successful unlock.
     public private(set) var failedUnlocksSinceLastUnlock: Int
-    let keyVersion: Int
+    private(set) var keyVersion: Int
     let db: DatabaseQueue
     let clock: @Sendable () -> Date
     private var keys: VaultKeys?
@@ -149,6 +149,12 @@ public final class Vault {
         }
         self.keys = keys
         if header.failedUnlocks > 0 { try acknowledgeFailedUnlocks() }
+    }
+
+    /// After a key rotation: the new keys and version (the old keys are wiped by the caller).
+    func replaceKeys(_ new: VaultKeys, version: Int) {
+        keys = new
+        keyVersion = version
     }
 
     /// Wipes the keys. Everything but `unlock(passphrase:)` refuses until then.

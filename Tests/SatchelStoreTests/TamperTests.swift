@@ -238,3 +238,58 @@ struct TamperTests {
         return String(decoding: plain, as: UTF8.self)
     }
 }
+
+@Suite("Rotating the data key")
+struct RekeyTests {
+    @Test("passwd --rekey re-seals every value under the next key version: all of it still opens and checks out")
+    func rotate() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try t.vault.addDestination("nhs-epr", definition: Array(#"{"url":"https://nhs-epr.invalid/R4"}"#.utf8))
+        let user = try SampleRecords.serviceUser(t.vault)
+        let held = try SampleRecords.contact(t.vault, about: user, routes: RoutePlan(otherwise: .hold("no consent on record")))
+        try t.vault.setSecret("nhs-epr.token", try TemporaryVault.secret("fictional-token-value"))
+        try t.vault.markInFlight([user], destination: "nhs-epr")
+        try t.vault.settle([(user, .retry(reason: "server busy"))], destination: "nhs-epr")
+        let before = try t.vault.read(user).body
+
+        let newPassphrase = "another fictional passphrase"
+        try t.vault.rotateDataKey(newPassphrase: try TemporaryVault.secret(newPassphrase))
+        // Nothing sealed under the old key is left in the write-ahead log.
+        let wal = try FileManager.default.attributesOfItem(atPath: t.databasePath + "-wal")[.size] as? Int
+        #expect(wal == 0)
+
+        #expect(try t.vault.check() == [])
+        #expect(try t.vault.read(user).body == before)
+        #expect(try t.vault.held().first { $0.recordID == held }?.reason == "no consent on record")
+        #expect(try t.vault.outbox().first?.lastError == "server busy")
+        #expect(try t.vault.destinationDefinition("nhs-epr") == Array(#"{"url":"https://nhs-epr.invalid/R4"}"#.utf8))
+        let token = try #require(try t.vault.secret("nhs-epr.token"))
+        #expect(token.withUnsafeBytes { Array($0) } == Array("fictional-token-value".utf8))
+        let versions = try DatabaseQueue(path: t.databasePath).read { db in
+            (try Int.fetchOne(db, sql: "SELECT key_version FROM vault"), try Int.fetchAll(db, sql: "SELECT DISTINCT key_version FROM record"))
+        }
+        #expect(versions.0 == 2 && versions.1 == [2])
+
+        t.vault.lock()
+        #expect(throws: VaultError.self) {
+            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+        }
+        let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(newPassphrase))
+        defer { again.lock() }
+        #expect(try again.check() == [])
+        #expect(try again.verifyAudit().isIntact)
+    }
+
+    @Test("a vault edited outside Satchel is not rotated (the edit would be blessed): nothing changes")
+    func refusesDamaged() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        let user = try SampleRecords.serviceUser(t.vault)
+        try TamperTests().tamper(t, "UPDATE record SET created_at = '2020-01-01T00:00:00.000Z' WHERE id = ?", [user.key])
+        #expect(throws: VaultError.self) { try t.vault.rotateDataKey(newPassphrase: try TemporaryVault.secret("another fictional passphrase")) }
+        let version = try DatabaseQueue(path: t.databasePath).read { try Int.fetchOne($0, sql: "SELECT key_version FROM vault") }
+        #expect(version == 1)
+        #expect(try t.vault.check().count == 1)
+    }
+}

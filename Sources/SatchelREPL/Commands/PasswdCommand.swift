@@ -10,12 +10,20 @@ struct PasswdCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(help: "Also rotate the data key: every sealed value is re-sealed under a new key, in one transaction.")
+    var rekey = false
+
     func run() throws {
         let vault = try global.unlock()
         defer { vault.lock() }
         let new = try newPassphrase(global.passphrases)
         defer { new.wipe() }
-        try vault.changePassphrase(to: new)
-        print("Passphrase changed.")
+        if rekey {
+            try vault.rotateDataKey(newPassphrase: new)
+            print("Passphrase changed and data key rotated: every sealed value is now under the new key.")
+        } else {
+            try vault.changePassphrase(to: new)
+            print("Passphrase changed.")
+        }
     }
 }
