@@ -130,6 +130,14 @@ struct TamperTests {
         #expect(found.contains { $0.hasPrefix("held row of record \(f.second.key.prefix(8)) for nhs-epr") }, "\(found)")
     }
 
+    @Test("the counts behind status are compared with a full count")
+    func tallies() throws {
+        let f = try fixture()
+        defer { f.t.remove() }
+        try tamper(f.t, "UPDATE tally SET n = n + 5 WHERE what = 'held'")
+        #expect(try problems(f.t).contains { $0.hasPrefix("status counts") })
+    }
+
     @Test("held reasons are sealed: no decision or date in clear")
     func heldReasonSealed() throws {
         let f = try fixture()
