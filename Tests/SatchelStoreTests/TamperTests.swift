@@ -29,14 +29,8 @@ struct TamperTests {
         return Fixture(t: t, first: first, second: second, contact: contact)
     }
 
-    /// Runs `sql` on a second connection with every trigger lifted, then restores them.
     func tamper(_ t: TemporaryVault, _ sql: String, _ arguments: StatementArguments = []) throws {
-        try DatabaseQueue(path: t.databasePath).write { db in
-            let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-            for r in triggers { try db.execute(sql: "DROP TRIGGER \(r["name"] as String)") }
-            try db.execute(sql: sql, arguments: arguments)
-            for r in triggers { try db.execute(sql: r["sql"] as String) }
-        }
+        try VaultFileEditor.edit(t.databasePath, sql, arguments)
     }
 
     func problems(_ t: TemporaryVault) throws -> [String] {
