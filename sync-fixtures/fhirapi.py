@@ -15,7 +15,7 @@ import validate
 from validate import Invalid, issue, operation_outcome
 
 SATCHEL_TYPES = ("Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse",
-                 "Consent", "Communication")
+                 "Consent", "Communication", "Observation")
 ID_RE = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 SOFTWARE_NAME = "Satchel Sync Fixture Server"
 SOFTWARE_VERSION = "1.0.0"

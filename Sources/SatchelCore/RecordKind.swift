@@ -8,6 +8,8 @@ public enum RecordKind: String, CaseIterable, Codable, Sendable {
     case top
     case consent
     case boundary
+    case capacity
+    case permission
 }
 
 extension RecordKind {
@@ -21,6 +23,8 @@ extension RecordKind {
         case .top: TOPForm.self
         case .consent: Consent.self
         case .boundary: BoundaryDiscussion.self
+        case .capacity: CapacityAssessment.self
+        case .permission: MentoringPermission.self
         }
     }
 

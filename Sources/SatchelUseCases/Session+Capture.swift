@@ -74,11 +74,13 @@ extension Session {
         if capture.kind == .serviceUser, let user = built.payload as? ServiceUser { remember(user, id: header.id) }
         let released = capture.kind == .consent ? ((try? reevaluateHeld(subject: capture.subject)) ?? 0) : 0
         let users = (try? serviceUsers()) ?? [:]
-        return CaptureReceipt(
+        var receipt = CaptureReceipt(
             header: header, alias: answers.given("alias"),
             initials: capture.kind == .serviceUser ? nil : users[header.subjectID]?.initials,
             heldFrom: (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0,
             released: released, note: built.note, configWarning: configWarning)
+        if MentoringStanding.mentoringKinds.contains(capture.kind) { receipt.standing = capture.context.standing.warnings }
+        return receipt
     }
 
     private func draft(_ c: Capture, _ body: [UInt8], formVersion: Int = 1) -> RecordDraft {

@@ -145,7 +145,9 @@ public final class Session {
         let (ids, damaged) = try consentIDs(for: subject)
         let opened = try vault.readForSave(ids, reason: "consent check")
         c.consents = Self.ledger(opened.records, damaged: damaged)
-        return (c, reads + opened.reads)
+        let standing = try standingForSave(of: subject)
+        c.standing = standing.standing
+        return (c, reads + opened.reads + standing.reads)
     }
 
     /// Every final consent decision on record for a person, oldest first (each read audited).

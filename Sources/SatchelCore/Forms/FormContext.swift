@@ -12,6 +12,8 @@ public struct FormContext: Sendable {
     public var lastRiskByDomain: [RiskDomain: RiskGrade] = [:]
     /// Every consent decision on record for this person.
     public var consents = ConsentLedger([])
+    /// Where this person's mentoring stands (SIM guide §20, §21).
+    public var standing = MentoringStanding()
 
     public init(now: Date, role: Role) {
         self.now = now

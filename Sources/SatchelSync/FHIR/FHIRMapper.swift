@@ -41,6 +41,12 @@ public enum FHIRMapper {
         case .boundary:
             let discussion = try decode(BoundaryDiscussion.self, record)
             (type, id, body) = ("Communication", context.recordID, BoundaryMapping.communication(discussion, context))
+        case .capacity:
+            let assessment = try decode(CapacityAssessment.self, record)
+            (type, id, body) = ("Observation", context.recordID, CapacityMapping.observation(assessment, context))
+        case .permission:
+            let permission = try decode(MentoringPermission.self, record)
+            (type, id, body) = ("Observation", context.recordID, CapacityMapping.observation(permission, context))
         }
         return FHIRResource(type: type, id: id, identifierSystem: identifierSystem, identifierValue: id,
                             json: body.encoded())
@@ -56,6 +62,7 @@ public enum FHIRMapper {
         case .top: ["QuestionnaireResponse"]
         case .consent: ["Consent", "Communication"]
         case .boundary: ["Communication"]
+        case .capacity, .permission: ["Observation"]
         }
     }
 
