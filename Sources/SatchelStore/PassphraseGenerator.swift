@@ -17,9 +17,9 @@ public enum PassphraseGenerator {
     /// The entropy of a generated passphrase, in bits.
     public static var bits: Double { Double(wordCount) * log2(Double(words.count)) }
 
-    /// A new passphrase that `Vault.checkPassphrase` accepts. A draw it refuses is wiped
-    /// and drawn again.
-    public static func generate() throws(VaultError) -> SecretBytes {
+    /// A new passphrase that `Vault.checkPassphrase` accepts for this worker. A draw it
+    /// refuses is wiped and drawn again.
+    public static func generate(workerName: String?) throws(VaultError) -> SecretBytes {
         let longestWord = words.map(\.utf8.count).max() ?? 0
         for _ in 0..<10 {
             let phrase = try SecretBytes(capacity: wordCount * (longestWord + 1))
@@ -29,7 +29,7 @@ public enum PassphraseGenerator {
                 for byte in word.utf8 { _ = phrase.append(byte) }
             }
             do {
-                try Vault.checkPassphrase(phrase)
+                try Vault.checkPassphrase(phrase, workerName: workerName)
                 return phrase
             } catch {
                 phrase.wipe()

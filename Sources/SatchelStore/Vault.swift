@@ -62,7 +62,7 @@ public final class Vault {
     ) throws(VaultError) -> Vault {
         let name = workerName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw VaultError(.invalidInput, "--name: the worker's name is required.") }
-        try checkPassphrase(passphrase)
+        try checkPassphrase(passphrase, workerName: name)
         guard kdf.meets(kdfFloor) else {
             throw VaultError(
                 .invalidInput, "kdf: \(kdf.described) is below the floor; allowed: at least \(kdfFloor.described).")
@@ -108,13 +108,16 @@ public final class Vault {
         return Vault(location: location, db: db, header: header, keys: keys, workerName: name, kdfFloor: kdfFloor, clock: clock)
     }
 
-    public static func checkPassphrase(_ passphrase: SecretBytes) throws(VaultError) {
+    /// A new passphrase's rules: at least `minimumPassphraseLength` characters, then
+    /// `PassphrasePolicy` (not a common password, not a pattern, not the worker's name).
+    public static func checkPassphrase(_ passphrase: SecretBytes, workerName: String? = nil) throws(VaultError) {
         let n = passphrase.characterCount
         guard n >= minimumPassphraseLength else {
             throw VaultError(
                 .invalidInput,
                 "passphrase: too short (\(n) characters). Use at least \(minimumPassphraseLength) characters; a few unrelated words work well.")
         }
+        try PassphrasePolicy.check(passphrase, workerName: workerName)
     }
 
     private static func makePrivateDirectory(_ dir: URL) throws(VaultError) {
@@ -253,7 +256,7 @@ public final class Vault {
     /// Re-wraps the data key under a new passphrase (fresh salt; limits raised to the
     /// floor if they were below it, never lowered). No record is re-encrypted.
     public func changePassphrase(to newPassphrase: SecretBytes) throws(VaultError) {
-        try Self.checkPassphrase(newPassphrase)
+        try Self.checkPassphrase(newPassphrase, workerName: workerName)
         let keys = try requireKeys()
         let old = try Self.readHeader(db)
         var header = old

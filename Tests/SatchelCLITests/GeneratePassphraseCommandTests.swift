@@ -46,13 +46,17 @@ struct GeneratePassphraseCommandTests {
         #expect(status.stdout.hasPrefix("Worker:  Alex Rivers (clinician)\n"))
     }
 
-    @Test("passwd --generate-passphrase reads only the current passphrase and shows the new one once")
+    @Test("passwd refuses a common passphrase; passwd --generate-passphrase reads only the current one and shows the new one once")
     func passwdGenerates() throws {
         let dir = try TemporaryVault.makeDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let base = ["--home", home(dir), "--passphrase-fd", "3"]
         let made = try ChildProcess.runSatchel(base + ["init", "--name", "Alex Rivers", "--role", "police"], fd3: Self.passphrase)
         #expect(made.status == 0, "\(made.stderr)")
+
+        let common = try ChildProcess.runSatchel(base + ["passwd"], fd3: Self.passphrase + "leave me alone 2024\n")
+        #expect(common.status == 65)
+        #expect(common.stderr == "passphrase: found in a list of common passwords. Use a few unrelated words; `--generate-passphrase` makes one.\n")
 
         let changed = try ChildProcess.runSatchel(base + ["passwd", "--generate-passphrase"], fd3: Self.passphrase)
         #expect(changed.status == 0, "\(changed.stderr)")

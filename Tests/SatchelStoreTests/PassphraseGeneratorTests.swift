@@ -23,12 +23,12 @@ struct PassphraseGeneratorTests {
         var seen = Set<Substring>()
         var phrases = Set<String>()
         for _ in 0..<200 {
-            let secret = try PassphraseGenerator.generate()
+            let secret = try PassphraseGenerator.generate(workerName: "Alex Rivers")
             let text = secret.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
             let words = text.split(separator: " ", omittingEmptySubsequences: false)
             #expect(words.count == 6, "\(text)")
             #expect(words.allSatisfy(known.contains), "\(text)")
-            try Vault.checkPassphrase(secret)
+            try Vault.checkPassphrase(secret, workerName: "Alex Rivers")
             seen.formUnion(words)
             phrases.insert(text)
         }
@@ -39,7 +39,7 @@ struct PassphraseGeneratorTests {
         let dir = try TemporaryVault.makeDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let location = VaultLocation(directory: dir.appendingPathComponent("vault"))
-        let passphrase = try PassphraseGenerator.generate()
+        let passphrase = try PassphraseGenerator.generate(workerName: "Alex Rivers")
         let vault = try Vault.create(
             at: location, workerName: "Alex Rivers", role: .clinician, passphrase: passphrase, kdf: .fastForTestsOnly(), kdfFloor: .testsOnly)
         vault.lock()

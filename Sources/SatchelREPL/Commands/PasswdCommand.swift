@@ -22,7 +22,7 @@ struct PasswdCommand: ParsableCommand {
     func run() throws {
         let vault = try global.unlock()
         defer { vault.lock() }
-        let new = try newPassphrase(global.passphrases, generate: generatePassphrase)
+        let new = try newPassphrase(global.passphrases, workerName: vault.workerName, generate: generatePassphrase)
         defer { new.wipe() }
         if rekey {
             try vault.rotateDataKey(newPassphrase: new)
