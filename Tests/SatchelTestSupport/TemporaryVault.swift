@@ -15,7 +15,7 @@ public final class TemporaryVault {
         location = VaultLocation(directory: directory.appendingPathComponent("vault"))
         vault = try Vault.create(
             at: location, workerName: workerName, role: role, passphrase: try Self.secret(Self.passphrase),
-            kdf: .fastForTestsOnly(), clock: clock)
+            kdf: .fastForTestsOnly(), kdfFloor: .testsOnly, clock: clock)
     }
 
     public static func secret(_ text: String) throws -> SecretBytes {

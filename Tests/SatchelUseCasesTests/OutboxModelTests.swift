@@ -142,7 +142,7 @@ final class ModelRun {
         location = VaultLocation(directory: directory.appendingPathComponent("vault"))
         let vault = try Vault.create(
             at: location, workerName: "Model Mentor", role: .clinician, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase),
-            kdf: .fastForTestsOnly())
+            kdf: .fastForTestsOnly(), kdfFloor: .testsOnly)
         try vault.addDestination(Self.destinationName)
         self.vault = vault
         server.realistic = true
@@ -460,7 +460,7 @@ final class ModelRun {
         }
         vault = nil
         crashes += 1
-        let reopened = try Vault.unlock(at: location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+        let reopened = try Vault.unlock(at: location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         vault = reopened
         var problems: [String] = []
         let length = try reopened.status().audit.length

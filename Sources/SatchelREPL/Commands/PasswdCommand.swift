@@ -6,17 +6,23 @@ struct PasswdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "passwd",
         abstract: "Change your passphrase. Records are not re-encrypted: only the data key is re-wrapped.",
-        discussion: "With --passphrase-fd, the first line is the current passphrase and the second the new one.")
+        discussion: """
+            With --passphrase-fd, the first line is the current passphrase and the second the new one. \
+            With --generate-passphrase only the current one is read; the new one, 6 random words, is shown once.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
     @Flag(help: "Also rotate the data key: every sealed value is re-sealed under a new key, in one transaction.")
     var rekey = false
 
+    @Flag(help: "Make the new passphrase of 6 random words, show it once to write down, and use it.")
+    var generatePassphrase = false
+
     func run() throws {
         let vault = try global.unlock()
         defer { vault.lock() }
-        let new = try newPassphrase(global.passphrases)
+        let new = try newPassphrase(global.passphrases, workerName: vault.workerName, generate: generatePassphrase)
         defer { new.wipe() }
         if rekey {
             try vault.rotateDataKey(newPassphrase: new)
