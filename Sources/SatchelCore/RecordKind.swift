@@ -10,6 +10,7 @@ public enum RecordKind: String, CaseIterable, Codable, Sendable {
     case boundary
     case capacity
     case permission
+    case death
 }
 
 extension RecordKind {
@@ -25,6 +26,7 @@ extension RecordKind {
         case .boundary: BoundaryDiscussion.self
         case .capacity: CapacityAssessment.self
         case .permission: MentoringPermission.self
+        case .death: DeathNotification.self
         }
     }
 

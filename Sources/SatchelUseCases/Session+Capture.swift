@@ -20,7 +20,12 @@ extension Session {
     }
 
     private func capture(_ form: FormSpec, id: UUID, subject: UUID) throws -> Capture {
-        let (context, reads) = try context(for: form.kind == .serviceUser ? nil : subject)
+        var (context, reads) = try context(for: form.kind == .serviceUser ? nil : subject)
+        if form.kind == .death {
+            let police = try policeContactTimes(of: subject)
+            context.policeContacts = police.times
+            reads += police.reads
+        }
         return Capture(form: form, id: id, subject: subject, context: context, reads: reads)
     }
 

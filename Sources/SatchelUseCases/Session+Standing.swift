@@ -11,6 +11,8 @@ extension Session {
     public struct MentoringOverview: Sendable, Equatable, Encodable {
         public var withoutPermission: [String] = []
         public var suspended: [String] = []
+        /// People whose recorded death needs the referral to the police complaints body (SIM §63).
+        public var policeComplaintsReferral: [String] = []
     }
 
     /// A person's standing; the capacity body read is audited now.
@@ -52,9 +54,28 @@ extension Session {
                 }
             }
         }
+        let deaths = try vault.headers(state: .final, kind: .death).filter(\.intact).map(\.id)
+        if !deaths.isEmpty {
+            for r in try vault.read(deaths, reason: "SIM 63 check") {
+                if let d = try? RecordCodec.decode(DeathNotification.self, from: r.body), d.referralRequired {
+                    overview.policeComplaintsReferral.append(Self.short(r.header.subjectID))
+                }
+            }
+        }
+        overview.policeComplaintsReferral.sort()
         overview.withoutPermission.sort()
         overview.suspended.sort()
         return overview
+    }
+
+    /// When the person's contacts that involved a police mentor took place: on this
+    /// device, the contacts written by a worker in the police role (SIM guide §63). The
+    /// bodies are opened for their times (audited with the save that follows).
+    func policeContactTimes(of subject: UUID) throws -> (times: [Date], reads: [ReadNote]) {
+        let ids = try vault.headers(subject: subject, state: .final, kind: .contact).filter { $0.intact && $0.authorRole == .police }.map(\.id)
+        guard !ids.isEmpty else { return ([], []) }
+        let opened = try vault.readForSave(ids, reason: "SIM 63 check")
+        return (opened.records.compactMap { try? RecordCodec.decode(Contact.self, from: $0.body).at }, opened.reads)
     }
 
     static func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }

@@ -48,3 +48,32 @@ struct CapacityTests {
         #expect(w[1].contains("suspended pending review") && w[1].contains("§21"))
     }
 }
+
+/// SIM guide §63: a death within 48 hours of a contact that involved a police mentor.
+struct DeathNotificationTests {
+    func death(_ hoursAgo: Double, police contacts: [Double]) throws(FieldError) -> DeathNotification {
+        let diedAt = testNow.addingTimeInterval(-hoursAgo * 3600)
+        return try DeathNotification(
+            diedAt: diedAt, source: "Fictional: the ward rang.", note: nil,
+            policeContacts: contacts.map { diedAt.addingTimeInterval(-$0 * 3600) }, now: testNow)
+    }
+
+    @Test func aPoliceContactWithin48HoursRequiresTheReferral() throws {
+        let d = try death(1, police: [30])
+        #expect(d.referralRequired)
+        #expect(d.policeContactAt == testNow.addingTimeInterval(-31 * 3600))
+        #expect(d.summaryLine.hasSuffix("IOPC referral required (SIM §63)"))
+    }
+
+    @Test func outsideTheWindowOrAfterTheDeathItDoesNot() throws {
+        #expect(try death(1, police: [49]).referralRequired == false)
+        #expect(try death(1, police: [-0.5]).referralRequired == false)
+        #expect(try death(1, police: []).referralRequired == false)
+        #expect(try death(1, police: [48]).referralRequired)
+    }
+
+    @Test func aDeathCannotBeInTheFuture() {
+        #expect(fieldError { _ = try death(-2, police: []) }?.field == "died-at")
+        #expect(fieldError { _ = try DeathNotification(diedAt: testNow, source: " ", note: nil, policeContacts: [], now: testNow) }?.field == "source")
+    }
+}

@@ -121,4 +121,11 @@ enum Fixtures {
             note: "Fictional: review after six sessions.", now: now, calendar: calendar)
         return record("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", .permission, body: try encode(p))
     }
+
+    static func death() throws -> OutgoingRecord {
+        let d = try DeathNotification(
+            diedAt: now.addingTimeInterval(-3600), source: "Fictional: the ward rang the team.", note: nil,
+            policeContacts: [now.addingTimeInterval(-30 * 3600)], now: now, calendar: calendar)
+        return record("d3a7c0de-1111-4222-8333-944455556666", .death, body: try encode(d), role: .police)
+    }
 }

@@ -162,6 +162,13 @@ struct MappingTests {
         #expect(o["performer"]?.arrayValue?.first?["display"]?.stringValue == "Dr Fictional Leadperson")
     }
 
+    @Test func deathToObservation() throws {
+        let o = try mapped(try Fixtures.death(), golden: "observation-death", type: "Observation")
+        #expect(o["valueDateTime"]?.stringValue == "2026-11-23T11:00:00Z")
+        let flag = o["extension"]?.arrayValue?.first { $0["url"]?.stringValue?.hasSuffix("police-complaints-referral-required") == true }
+        #expect(flag?["valueBoolean"]?.boolValue == true)
+    }
+
     @Test func identifierOnlyReferences() throws {
         let resource = try FHIRMapper.resource(for: try Fixtures.risk(), references: .identifierOnly)
         try Validator.expectValid(resource.json, name: "risk-logical-ref")

@@ -50,6 +50,9 @@ struct StatusCommand: SessionCommand {
         if !m.suspended.isEmpty {
             lines.append("Mentoring suspended pending a capacity review (SIM §21): \(m.suspended.joined(separator: ", "))")
         }
+        if !m.policeComplaintsReferral.isEmpty {
+            lines.append("Referral to the police complaints body required after a death (SIM §63): \(m.policeComplaintsReferral.joined(separator: ", "))")
+        }
         return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")
     }
 

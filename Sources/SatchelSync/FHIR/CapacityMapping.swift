@@ -57,3 +57,30 @@ enum CapacityMapping {
         ])
     }
 }
+
+/// death → Observation (local code `death-notified`), SIM guide §63: the time of death as
+/// the value, how the team learnt of it in a note, and whether the referral to the police
+/// complaints body is required as an extension and a note.
+enum DeathMapping {
+    static func observation(_ d: DeathNotification, _ c: MappingContext) -> JSONValue {
+        var extensions = c.commonExtensions(currentRisk: nil, authority: nil)
+        extensions.append(["url": .string(MappingContext.ext("police-complaints-referral-required")), "valueBoolean": .bool(d.referralRequired)])
+        var notes: [JSONValue] = [["text": .string("Learnt from: \(d.source)")]]
+        if d.referralRequired { notes.append(["text": .string(DeathNotification.referralText)]) }
+        if let note = d.note { notes.append(["text": .string(note)]) }
+        return .members([
+            "resourceType": "Observation",
+            "id": .string(c.recordID),
+            "meta": c.meta(),
+            "extension": .array(extensions),
+            "identifier": [MappingContext.localIdentifier(c.recordID)],
+            "status": "final",
+            "code": MappingContext.concept(CapacityMapping.observationCodes, "death-notified", "Death of the service user notified to the team"),
+            "subject": c.patientReference,
+            "effectiveDateTime": c.capturedAt,
+            "performer": [c.authorReference],
+            "valueDateTime": .string(FHIRDate.dateTime(d.diedAt)),
+            "note": .array(notes),
+        ])
+    }
+}

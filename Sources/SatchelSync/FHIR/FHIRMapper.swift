@@ -47,6 +47,9 @@ public enum FHIRMapper {
         case .permission:
             let permission = try decode(MentoringPermission.self, record)
             (type, id, body) = ("Observation", context.recordID, CapacityMapping.observation(permission, context))
+        case .death:
+            let death = try decode(DeathNotification.self, record)
+            (type, id, body) = ("Observation", context.recordID, DeathMapping.observation(death, context))
         }
         return FHIRResource(type: type, id: id, identifierSystem: identifierSystem, identifierValue: id,
                             json: body.encoded())
@@ -62,7 +65,7 @@ public enum FHIRMapper {
         case .top: ["QuestionnaireResponse"]
         case .consent: ["Consent", "Communication"]
         case .boundary: ["Communication"]
-        case .capacity, .permission: ["Observation"]
+        case .capacity, .permission, .death: ["Observation"]
         }
     }
 

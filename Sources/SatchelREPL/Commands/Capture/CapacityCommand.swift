@@ -53,3 +53,24 @@ struct PermissionCommand: ParsableCommand {
         }
     }
 }
+
+/// `death add`: a service user's death (SIM guide §63).
+struct DeathCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "death", abstract: "Record a service user's death (SIM guide §63).", subcommands: [Add.self])
+
+    struct Add: SubjectCaptureCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Record a death; flags the referral to the police complaints body when a police mentor's contact was in the 48 hours before.")
+        static let kind = RecordKind.death
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var capture: CaptureOptions
+        @Option(name: .customLong("died-at"), help: fieldHelp(.death, "died-at")) var diedAt: String?
+        @Option(help: fieldHelp(.death, "source")) var source: String?
+        @Option(help: fieldHelp(.death, "note")) var note: String?
+
+        var given: FormAnswers {
+            FormAnswers(["died-at": diedAt, "source": source, "note": note])
+        }
+    }
+}
