@@ -25,12 +25,14 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // The line editor's SIGINT/SIGWINCH handler and its stdout helpers: C with state.
         .target(name: "CTerminal"),
+        // sqlite3_db_config (C-variadic) for SQLite's defensive mode on every vault connection.
+        .target(name: "CSQLiteGuard", linkerSettings: [.linkedLibrary("sqlite3")]),
 
         .target(name: "SatchelCore"),
         .target(
             name: "SatchelStore",
             dependencies: [
-                "SatchelCore", "CSodium",
+                "SatchelCore", "CSodium", "CSQLiteGuard",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "SatchelSync", dependencies: ["SatchelCore", "SatchelStore", "CCurl"]),
