@@ -27,9 +27,11 @@ enum VaultDatabase {
         Requirement(name: "trusted_schema", set: "PRAGMA trusted_schema = OFF", expected: "0"),
     ]
 
-    /// The file is opened and its schema checked (`SchemaCheck`) before the migrator writes.
+    /// The directory and file modes are checked first (`FileModes`); the file is then
+    /// opened and its schema checked (`SchemaCheck`) before the migrator writes.
     static func open(_ url: URL) throws(VaultError) -> DatabaseQueue {
-        try open(path: url.path)
+        try FileModes.requirePrivate(database: url)
+        return try open(path: url.path)
     }
 
     /// `path` as SQLite takes it (tests pass ":memory:" to see a refusal).

@@ -56,6 +56,29 @@ struct InitAndStatusTests {
         }
     }
 
+    /// A police worker's vault made by `satchel init` in a fresh directory, and the
+    /// options that reach it with the passphrase on descriptor 3.
+    func initialised() throws -> (dir: URL, home: String, base: [String]) {
+        let dir = try TemporaryVault.makeDirectory()
+        let home = dir.appendingPathComponent("vault").path
+        let base = ["--home", home, "--passphrase-fd", "3"]
+        let made = try ChildProcess.runSatchel(base + ["init", "--name", "Test Mentor", "--role", "police"], fd3: passphrase)
+        guard made.status == 0 else { throw ChildProcess.Failure(message: made.stderr) }
+        return (dir, home, base)
+    }
+
+    @Test("a vault directory others can enter is refused (exit 74) with the chmod to run; after it, the vault opens")
+    func looseDirectoryRefused() throws {
+        let (dir, home, base) = try initialised()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        chmod(home, 0o755)
+        let refused = try ChildProcess.runSatchel(base + ["status"], fd3: passphrase)
+        #expect(refused.status == 74)
+        #expect(refused.stderr == "The vault directory \(home) has mode 0755; it must be 0700 (yours alone). Run: chmod 700 \(home)\n")
+        chmod(home, 0o700)
+        #expect(try ChildProcess.runSatchel(base + ["status"], fd3: passphrase).status == 0)
+    }
+
     @Test(
         "refusals have a clear message and a documented exit status",
         arguments: [
@@ -76,11 +99,8 @@ struct InitAndStatusTests {
 
     @Test("a wrong passphrase exits 77 with one message; passwd changes it")
     func wrongPassphraseAndPasswd() throws {
-        let dir = try TemporaryVault.makeDirectory()
+        let (dir, home, base) = try initialised()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let home = dir.appendingPathComponent("vault").path
-        let base = ["--home", home, "--passphrase-fd", "3"]
-        #expect(try ChildProcess.runSatchel(base + ["init", "--name", "Test Mentor", "--role", "police"], fd3: passphrase).status == 0)
         let wrong = try ChildProcess.runSatchel(base + ["status"], fd3: "not my passphrase at all\n")
         #expect(wrong.status == 77)
         #expect(wrong.stderr == "Wrong passphrase. The vault stays locked; this failed attempt (1 since the last unlock) is in the audit log.\n")
