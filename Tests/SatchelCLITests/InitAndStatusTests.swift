@@ -79,6 +79,19 @@ struct InitAndStatusTests {
         #expect(try ChildProcess.runSatchel(base + ["status"], fd3: passphrase).status == 0)
     }
 
+    @Test("--idle-lock is taken by every command, checked, and refused inside the REPL")
+    func idleLockOption() throws {
+        let (dir, _, base) = try initialised()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try ChildProcess.runSatchel(base + ["queue", "--idle-lock", "5"], fd3: passphrase).status == 0)
+        let outOfRange = try ChildProcess.runSatchel(base + ["queue", "--idle-lock", "0"], fd3: passphrase)
+        #expect(outOfRange.status == 64)
+        #expect(outOfRange.stderr.contains("--idle-lock: 0.0 is out of range. Allowed: more than 0 and at most 1440 minutes."))
+        let inside = try ChildProcess.runSatchel(base, fd3: passphrase, stdin: "queue --idle-lock 5\n")
+        #expect(inside.status == 64)
+        #expect(inside.stderr == "--home, --passphrase-fd and --idle-lock are set when Satchel starts, not inside the REPL.\n")
+    }
+
     @Test(
         "refusals have a clear message and a documented exit status",
         arguments: [
@@ -99,7 +112,7 @@ struct InitAndStatusTests {
 
     @Test("a wrong passphrase exits 77 with one message; passwd changes it")
     func wrongPassphraseAndPasswd() throws {
-        let (dir, home, base) = try initialised()
+        let (dir, _, base) = try initialised()
         defer { try? FileManager.default.removeItem(at: dir) }
         let wrong = try ChildProcess.runSatchel(base + ["status"], fd3: "not my passphrase at all\n")
         #expect(wrong.status == 77)

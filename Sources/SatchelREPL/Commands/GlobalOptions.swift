@@ -18,7 +18,18 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The configuration file (default: $XDG_CONFIG_HOME/satchel/config.toml).", valueName: "file"))
     var config: String?
 
+    @Option(
+        name: .customLong("idle-lock"),
+        help: ArgumentHelp("Lock after this many minutes without a keystroke at a prompt (default 10).", valueName: "minutes"))
+    var idleLockMinutes: Double?
+
     public init() {}
+
+    public func validate() throws {
+        if let m = idleLockMinutes, !(m > 0 && m <= 24 * 60) {
+            throw ValidationError("--idle-lock: \(m) is out of range. Allowed: more than 0 and at most 1440 minutes.")
+        }
+    }
 
     var configPath: URL {
         Session.configPath(explicit: config, environment: ProcessInfo.processInfo.environment)
@@ -39,5 +50,14 @@ public struct GlobalOptions: ParsableArguments {
         let passphrase = try passphrases.read(prompt: "Passphrase: ")
         defer { passphrase.wipe() }
         return try Vault.unlock(at: location, passphrase: passphrase)
+    }
+
+    /// The prompter for someone at a terminal, with the idle lock over `session`; nil
+    /// when standard input is not a terminal (nobody there to answer).
+    func terminalInput(for session: Session) -> ReadlineInput? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        return ReadlineInput(
+            idleMinutes: idleLockMinutes ?? 10, passphrases: passphrases, promptsToStandardError: isatty(STDOUT_FILENO) != 1,
+            lock: session.lock, unlock: session.unlock(passphrase:), userHandles: session.userHandles)
     }
 }
