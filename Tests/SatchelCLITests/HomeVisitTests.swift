@@ -210,6 +210,7 @@ struct HomeVisitTests {
         try pty.expect("Wrong passphrase")
         try answer(pty, "Passphrase: ", Self.passphrase)
         try pty.expect("Unlocked.")
+        try pty.expect("Warning: 1 failed unlock attempt since your last unlock")
         try pty.sendLine("us")  // completes the half-typed "stat" to "status"
         try pty.expect("Worker:  Test Mentor (clinician)")
         try pty.expect("satchel> ")

@@ -79,6 +79,26 @@ struct InitAndStatusTests {
         #expect(try ChildProcess.runSatchel(base + ["status"], fd3: passphrase).status == 0)
     }
 
+    @Test("a one-shot command and the REPL both warn of the failed unlock attempts since the last unlock, once")
+    func failedUnlockWarning() throws {
+        let (dir, _, base) = try initialised()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let warning = "Warning: 2 failed unlock attempts since your last unlock (in the audit log; see `satchel audit verify`). "
+            + "If they were not yours, tell your team lead.\n"
+        for _ in 0..<2 { #expect(try ChildProcess.runSatchel(base + ["queue"], fd3: "not my passphrase at all\n").status == 77) }
+        let shell = try ChildProcess.runSatchel(base + ["queue"], fd3: passphrase)
+        #expect(shell.status == 0)
+        #expect(shell.stderr == warning)
+        #expect(try ChildProcess.runSatchel(base + ["queue"], fd3: passphrase).stderr == "")
+
+        for _ in 0..<2 { #expect(try ChildProcess.runSatchel(base + ["queue"], fd3: "not my passphrase at all\n").status == 77) }
+        let repl = try ChildProcess.runSatchel(base, fd3: passphrase, stdin: "status --json\n")
+        #expect(repl.status == 0)
+        #expect(repl.stderr == warning)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(repl.stdout.utf8)) as? [String: Any])
+        #expect(json["failedUnlocksSinceLastUnlock"] as? Int == 2)
+    }
+
     @Test("--idle-lock is taken by every command, checked, and refused inside the REPL")
     func idleLockOption() throws {
         let (dir, _, base) = try initialised()
@@ -120,11 +140,12 @@ struct InitAndStatusTests {
 
         let changed = try ChildProcess.runSatchel(base + ["passwd"], fd3: passphrase + "another long passphrase\n")
         #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(changed.stderr.contains("Warning: 1 failed unlock attempt since your last unlock"))
         #expect(try ChildProcess.runSatchel(base + ["status"], fd3: passphrase).status == 77)
         let ok = try ChildProcess.runSatchel(base + ["status"], fd3: "another long passphrase\n")
         #expect(ok.status == 0)
         #expect(ok.stdout.hasPrefix("Worker:  Test Mentor (police)\n"))
         // passwd's successful unlock acknowledged the first failure; the old passphrase after it is the one that counts.
-        #expect(ok.stderr.contains("1 failed unlock attempt(s) since your last unlock"))
+        #expect(ok.stderr.contains("Warning: 1 failed unlock attempt since your last unlock"))
     }
 }

@@ -43,13 +43,16 @@ public struct GlobalOptions: ParsableArguments {
         passphraseFd.map(PassphraseSource.fileDescriptor) ?? .terminal
     }
 
-    /// Unlocks the vault with one passphrase from the configured source.
+    /// Unlocks the vault with one passphrase from the configured source, and warns of
+    /// failed attempts since the last unlock.
     func unlock() throws -> Vault {
         let location = location
         try location.requireVault()
         let passphrase = try passphrases.read(prompt: "Passphrase: ")
         defer { passphrase.wipe() }
-        return try Vault.unlock(at: location, passphrase: passphrase)
+        let vault = try Vault.unlock(at: location, passphrase: passphrase)
+        UnlockWarning.report(failedAttempts: vault.failedUnlocksSinceLastUnlock)
+        return vault
     }
 
     /// The prompter for someone at a terminal, with the idle lock over `session`; nil
@@ -58,6 +61,11 @@ public struct GlobalOptions: ParsableArguments {
         guard isatty(STDIN_FILENO) == 1 else { return nil }
         return ReadlineInput(
             idleMinutes: idleLockMinutes ?? 10, passphrases: passphrases, promptsToStandardError: isatty(STDOUT_FILENO) != 1,
-            lock: session.lock, unlock: session.unlock(passphrase:), userHandles: session.userHandles)
+            lock: session.lock,
+            unlock: { passphrase in
+                try session.unlock(passphrase: passphrase)
+                return session.vault.failedUnlocksSinceLastUnlock
+            },
+            userHandles: session.userHandles)
     }
 }

@@ -21,9 +21,6 @@ struct StatusCommand: SessionCommand {
         } else {
             door.say(Self.render(status))
         }
-        if status.failedUnlocksSinceLastUnlock > 0 {
-            Console.error("Warning: \(status.failedUnlocksSinceLastUnlock) failed unlock attempt(s) since your last unlock. If that was not you, tell your team lead.")
-        }
     }
 
     static func render(_ s: VaultStatus) -> String {

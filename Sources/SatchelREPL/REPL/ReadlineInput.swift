@@ -10,9 +10,10 @@ final class ReadlineInput: CommandInput, Relockable {
     private let idleTimeout: Double
     private let passphrases: PassphraseSource
     /// What locking and unlocking do, and the service users Tab offers: given by the
-    /// wiring, so this input knows nothing of the session behind it.
+    /// wiring, so this input knows nothing of the session behind it. `unlock` returns the
+    /// failed unlock attempts made since the previous unlock.
     private let lockVault: () -> Void
-    private let unlockVault: (SecretBytes) throws -> Void
+    private let unlockVault: (SecretBytes) throws -> Int
     private let userHandles: () -> [String]
     private var completions: Completions?
     private var formChoices: [String]?
@@ -23,7 +24,7 @@ final class ReadlineInput: CommandInput, Relockable {
     ///   stderr, for a terminal whose standard output is redirected.
     init(
         idleMinutes: Double, passphrases: PassphraseSource, promptsToStandardError: Bool = false, lock: @escaping () -> Void,
-        unlock: @escaping (SecretBytes) throws -> Void, userHandles: @escaping () -> [String]
+        unlock: @escaping (SecretBytes) throws -> Int, userHandles: @escaping () -> [String]
     ) {
         editor = LineEditor(toStandardError: promptsToStandardError)
         idleTimeout = idleMinutes * 60
@@ -86,9 +87,10 @@ final class ReadlineInput: CommandInput, Relockable {
             }
             defer { passphrase.wipe() }
             do {
-                try unlockVault(passphrase)
+                let failedAttempts = try unlockVault(passphrase)
                 editor.noteActivity()
                 editor.show("Unlocked.\n")
+                UnlockWarning.report(failedAttempts: failedAttempts)
                 return true
             } catch {
                 Console.error("\(error)")
