@@ -164,6 +164,7 @@ public final class Vault {
             throw VaultError(.integrity, "The vault's header changed while it was locked. Keep this vault as it is and tell your team lead.")
         }
         self.keys = keys
+        failedUnlocksSinceLastUnlock = header.failedUnlocks
         if header.failedUnlocks > 0 { try acknowledgeFailedUnlocks() }
     }
 

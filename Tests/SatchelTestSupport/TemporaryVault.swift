@@ -22,9 +22,10 @@ public final class TemporaryVault {
         try SecretBytes(copying: Array(text.utf8))
     }
 
+    /// A fresh directory, 0700 like a vault directory must be.
     public static func makeDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("satchel-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return url
     }
 

@@ -23,9 +23,6 @@ struct StatusCommand: SessionCommand {
         } else {
             door.say(Self.render(status) + Self.render(mentoring))
         }
-        if status.failedUnlocksSinceLastUnlock > 0 {
-            Console.error("Warning: \(status.failedUnlocksSinceLastUnlock) failed unlock attempt(s) since your last unlock. If that was not you, tell your team lead.")
-        }
     }
 
     /// `status --json`: the vault's status with the mentoring overview beside it.
