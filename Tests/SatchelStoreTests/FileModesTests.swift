@@ -6,7 +6,7 @@ import Testing
 @Suite("The vault's directory and files are checked to be private when it is opened")
 struct FileModesTests {
     func unlock(_ t: TemporaryVault) throws {
-        let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+        let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         again.lock()
     }
 
@@ -81,7 +81,7 @@ struct FileModesTests {
         #expect(throws: VaultError(.storage, "The vault directory \(dir.path) has mode 0750; it must be 0700 (yours alone). Run: chmod 700 \(dir.path)")) {
             _ = try Vault.create(
                 at: VaultLocation(directory: dir), workerName: "Test Mentor", role: .police,
-                passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdf: .fastForTestsOnly())
+                passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdf: .fastForTestsOnly(), kdfFloor: .testsOnly)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }

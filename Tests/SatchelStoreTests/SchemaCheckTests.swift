@@ -20,7 +20,7 @@ struct SchemaCheckTests {
     /// The error unlocking the vault again gives, or nil if it opened.
     func reopen(_ t: TemporaryVault) -> VaultError? {
         do {
-            let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+            let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
             again.lock()
             return nil
         } catch let e as VaultError {
