@@ -22,8 +22,17 @@ struct PasswdCommand: ParsableCommand {
     func run() throws {
         let vault = try global.unlock()
         defer { vault.lock() }
+        // The vault is unlocked while the new passphrase is typed: someone who finds the
+        // terminal left at this prompt past the idle lock must not be able to set theirs.
+        let asked = LineEditor.bootTimeNow()
         let new = try newPassphrase(global.passphrases, workerName: vault.workerName, generate: generatePassphrase)
         defer { new.wipe() }
+        let idleLimit = (global.idleLockMinutes ?? 10) * 60
+        guard LineEditor.bootTimeNow() - asked <= idleLimit else {
+            throw CommandFailure(
+                status: .wrongPassphrase,
+                message: "passwd: the new passphrase came after the idle lock (\(Int(idleLimit / 60)) minutes); nothing was changed. Run passwd again.")
+        }
         if rekey {
             try vault.rotateDataKey(newPassphrase: new)
             print("Passphrase changed and data key rotated: every sealed value is now under the new key.")

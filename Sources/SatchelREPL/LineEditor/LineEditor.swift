@@ -208,7 +208,7 @@ final class LineEditor {
     }
 
     /// Seconds since boot, suspended time included.
-    private static func bootTimeNow() -> Double {
+    static func bootTimeNow() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_BOOTTIME, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
