@@ -25,6 +25,9 @@ public struct DeliverySummary: Encodable, Sendable, Equatable {
     public var securityWarning: String?
     /// With --dry-run: what would be sent, in order.
     public var wouldSend: [String]?
+    /// The destination is not confirmed as config.toml defines it: nothing was sent
+    /// (no token asked for either), and this says what to run.
+    public var unconfirmed: String?
 
     public init(destination: String) {
         self.destination = destination

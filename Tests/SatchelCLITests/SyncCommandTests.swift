@@ -133,4 +133,41 @@ struct SyncCommandTests {
         let queue = try shift.run(["queue"])
         #expect(queue.stdout.contains("no consent on record to share with fixture"))
     }
+
+    @Test("a destination pointed elsewhere in config.toml gets nothing until the worker confirms it; then it gets what waits")
+    func changedURLNeedsConfirmation() throws {
+        let shift = try Shift()
+        let total = try shift.captureShift()
+        #expect(try shift.run(["sync"]).status == 0)
+        let elsewhere = try FixtureServer()
+        defer { elsewhere.stop() }
+        let config = shift.dir.appendingPathComponent("config.toml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacingOccurrences(of: shift.server.base, with: elsewhere.base).replacingOccurrences(of: shift.server.ca, with: elsewhere.ca)
+            .write(to: config, atomically: true, encoding: .utf8)
+        let visit = try shift.run(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "3", "--summary", "Later call.", "--risk", "low"])
+        #expect(visit.status == 0, "\(visit.stderr)")
+
+        let why = "destination fixture changed since you confirmed it (url: \(shift.server.base) → \(elsewhere.base); ca-file: \(shift.server.ca) → \(elsewhere.ca)). Run `satchel destination confirm fixture`."
+        let refused = try shift.run(["sync"])
+        #expect(refused.status == 78)
+        #expect(refused.stdout == "fixture: nothing sent, 0 still queued, 1 held: \(why)\n")
+        #expect(refused.stderr.contains(why))
+        #expect(try elsewhere.requests() == 0)
+        #expect(try shift.run(["status"]).stdout.contains("Warning: \(why)"))
+        #expect(try shift.run(["destination", "list"]).stdout.contains("  NOT CONFIRMED, nothing is sent to it: \(why)"))
+        #expect(try shift.run(["destination", "test", "fixture"]).status == 78)
+        #expect(try elsewhere.requests() == 0, "destination test does not contact it either")
+
+        let noTerminal = try shift.run(["destination", "confirm", "fixture"])
+        #expect(noTerminal.status == 64)
+        #expect(noTerminal.stderr.contains("Run it from a terminal, or add --yes in a script."))
+        let confirmed = try shift.run(["destination", "confirm", "fixture", "--yes"])
+        #expect(confirmed.status == 0, "\(confirmed.stderr)")
+        #expect(confirmed.stdout.hasSuffix("Confirmed destination fixture. 1 held record released to its queue.\n"))
+        let synced = try shift.run(["sync"])
+        #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
+        #expect((try elsewhere.stats()["total"] as? Int) == 1)
+        #expect(try shift.arrived().total == total)
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SatchelCore
 import SatchelStore
+import SatchelUseCases
 
 /// `satchel status`: who, where, what is stored and what waits to be sent.
 struct StatusCommand: SessionCommand {
@@ -16,13 +17,28 @@ struct StatusCommand: SessionCommand {
 
     func run(in door: Door) throws {
         let status = try door.session.status()
+        let unconfirmed = Self.unconfirmed(door.session)
         if json {
             try door.sayJSON(status)
+            for line in unconfirmed { Console.error("Warning: \(line)") }
         } else {
             door.say(Self.render(status))
+            for line in unconfirmed { door.say("Warning: \(line)") }
         }
         if status.failedUnlocksSinceLastUnlock > 0 {
             Console.error("Warning: \(status.failedUnlocksSinceLastUnlock) failed unlock attempt(s) since your last unlock. If that was not you, tell your team lead.")
+        }
+    }
+
+    /// Each destination not confirmed as config.toml defines it, with what to run; a
+    /// configuration that cannot be read is named instead (status still shows the rest).
+    static func unconfirmed(_ session: Session) -> [String] {
+        do {
+            return try session.destinationConfirmations().sorted { $0.key < $1.key }.compactMap { name, state in
+                state == .notConfigured ? nil : state.message(for: name)
+            }
+        } catch {
+            return ["\(error)"]
         }
     }
 
