@@ -170,4 +170,43 @@ struct SyncCommandTests {
         #expect((try elsewhere.stats()["total"] as? Int) == 1)
         #expect(try shift.arrived().total == total)
     }
+
+    @Test("a vault put back to an older copy is reported by the central system as a rollback for that worker")
+    func rollbackSeenCentrally() throws {
+        let shift = try Shift()
+        _ = try shift.captureShift()
+        #expect(try shift.run(["sync"]).status == 0)
+        let worker = try #require(try JSONSerialization.jsonObject(with: Data(shift.run(["status", "--json"]).stdout.utf8)) as? [String: Any])
+        let workerID = try #require((worker["worker"] as? [String: Any])?["id"] as? String)
+        func heads() throws -> (seq: Int, rollbacks: [[String: Any]]) {
+            let h = try shift.server.controlRequest("GET", "/audit-heads")
+            let mine = (h["workers"] as? [String: [String: Any]])?[workerID]
+            return ((mine?["seq"] as? Int) ?? -1, (h["rollbacks"] as? [[String: Any]]) ?? [])
+        }
+        let first = try heads()
+        #expect(first.seq > 0, "the sync reported this worker's audit head")
+
+        let vault = shift.dir.appendingPathComponent("vault")
+        let copy = shift.dir.appendingPathComponent("vault-copy")
+        try FileManager.default.copyItem(at: vault, to: copy)
+        let more = try shift.run(["contact", "add", "--user", "fict", "--kind", "phone", "--where", "phone", "--minutes", "2", "--summary", "Another call.", "--risk", "low"])
+        #expect(more.status == 0, "\(more.stderr)")
+        #expect(try shift.run(["sync"]).status == 0)
+        let second = try heads()
+        #expect(second.seq > first.seq)
+        #expect(second.rollbacks.isEmpty)
+
+        try FileManager.default.removeItem(at: vault)
+        try FileManager.default.moveItem(at: copy, to: vault)
+        let again = try shift.run(["sync"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        let after = try heads()
+        #expect(after.seq == second.seq, "the highest sequence seen is kept")
+        let flagged = try #require(after.rollbacks.first)
+        #expect(after.rollbacks.count == 1)
+        #expect(flagged["worker"] as? String == workerID)
+        #expect(flagged["kind"] as? String == "rollback")
+        #expect((flagged["got_seq"] as? Int ?? .max) < second.seq)
+        #expect((try shift.server.stats()["rollbacks"] as? Int) == 1)
+    }
 }
