@@ -71,7 +71,7 @@ extension Session {
     /// routed by the sharing policy; a consent re-asks the policy for that person.
     public func finalise(_ capture: inout Capture, answers: FormAnswers, built: BuiltRecord) throws -> CaptureReceipt {
         try checkAliasIsFree(capture, answers)
-        let configWarning = registerDestinations()
+        let configWarning = checkDestinations()
         let header = try vault.saveFinal(
             draft(capture, try RecordCodec.encode(built.payload), formVersion: built.formVersion),
             routes: routes(kind: capture.kind, consents: capture.context.consents), reads: capture.reads)

@@ -18,10 +18,13 @@ struct StatusCommand: SessionCommand {
     func run(in door: Door) throws {
         let status = try door.session.status()
         let mentoring = try door.session.mentoringOverview()
+        let unconfirmed = Self.unconfirmed(door.session)
         if json {
             try door.sayJSON(Report(status: status, mentoring: mentoring))
+            for line in unconfirmed { Console.error("Warning: \(line)") }
         } else {
             door.say(Self.render(status) + Self.render(mentoring))
+            for line in unconfirmed { door.say("Warning: \(line)") }
         }
     }
 
@@ -51,6 +54,18 @@ struct StatusCommand: SessionCommand {
             lines.append("Referral to the police complaints body required after a death (SIM §63): \(m.policeComplaintsReferral.joined(separator: ", "))")
         }
         return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")
+    }
+
+    /// Each destination not confirmed as config.toml defines it, with what to run; a
+    /// configuration that cannot be read is named instead (status still shows the rest).
+    static func unconfirmed(_ session: Session) -> [String] {
+        do {
+            return try session.destinationConfirmations().sorted { $0.key < $1.key }.compactMap { name, state in
+                state == .notConfigured ? nil : state.message(for: name)
+            }
+        } catch {
+            return ["\(error)"]
+        }
     }
 
     static func render(_ s: VaultStatus) -> String {
