@@ -12,11 +12,13 @@ extension Vault {
         var kdf: KDFParameters
         let failedUnlocks: Int
 
-        /// Binds the wrapped data key to this worker, key version and format: a format-2
-        /// key does not open under format 1's associated data, so the format cannot be
-        /// turned back to have the vault "upgraded" (and its facts re-blessed) again.
+        /// Binds the wrapped data key to its format: a format-2 key does not open under
+        /// format 1's associated data, so the format cannot be turned back to have the vault
+        /// "upgraded" (and its facts re-blessed) again. Format 1 also bound the worker id and
+        /// key version; format 2 leaves them to the header MAC, so an edit to either is named
+        /// as a changed header instead of reading as a wrong passphrase.
         var wrapAD: [UInt8] {
-            Array((format == 1 ? "satchel/data-key/v1:" : "satchel/data-key/v\(format):").utf8) + Array("\(workerID):\(keyVersion)".utf8)
+            format == 1 ? Array("satchel/data-key/v1:\(workerID):\(keyVersion)".utf8) : Array("satchel/data-key/v\(format)".utf8)
         }
         /// Binds the sealed worker profile to this worker and key version.
         var profileAD: [UInt8] { Array("satchel/profile/v1:\(workerID):\(keyVersion)".utf8) }

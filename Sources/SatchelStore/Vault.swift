@@ -219,7 +219,8 @@ public final class Vault {
         let attempt = try recordFailedUnlock(db, clock: clock)
         throw VaultError(
             .wrongPassphrase,
-            "Wrong passphrase. The vault stays locked; this failed attempt (\(attempt) since the last unlock) is in the audit log.")
+            "Wrong passphrase. The vault stays locked; this failed attempt (\(attempt) since the last unlock) is in the audit log. "
+                + "If you are sure of your passphrase, the key settings in the vault's header (salt or limits) may have been changed outside Satchel: keep this vault as it is and tell your team lead.")
     }
 
     private static func recordFailedUnlock(_ db: DatabaseQueue, clock: @Sendable () -> Date) throws(VaultError) -> Int {

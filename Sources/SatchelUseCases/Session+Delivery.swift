@@ -60,11 +60,20 @@ extension Session {
         for name in try vault.destinations() {
             queues[name] = DestinationQueue(name: name, configured: configured.contains(name), registered: true, items: [])
         }
-        for o in try vault.outbox() where o.state != .delivered {
-            queues[o.destination]?.items.append(item(o.recordID, state: o.state.rawValue, attempts: o.attempts, reason: o.lastError))
+        // A row or record that fails its integrity check is listed as such, never as a valid route.
+        func checked(_ id: UUID, _ rowIntact: Bool, _ reason: String?) -> (state: String?, reason: String?) {
+            guard rowIntact, headers[id]?.intact ?? true else {
+                return ("damaged", "changed outside Satchel: not sent or released (run `satchel check`)")
+            }
+            return (nil, reason)
+        }
+        for o in try vault.outbox() where o.state != .delivered || !o.intact {
+            let c = checked(o.recordID, o.intact, o.lastError)
+            queues[o.destination]?.items.append(item(o.recordID, state: c.state ?? o.state.rawValue, attempts: o.attempts, reason: c.reason))
         }
         for h in try vault.held() {
-            queues[h.destination]?.items.append(item(h.recordID, state: "held", attempts: nil, reason: h.reason))
+            let c = checked(h.recordID, h.intact, h.reason)
+            queues[h.destination]?.items.append(item(h.recordID, state: c.state ?? "held", attempts: nil, reason: c.reason))
         }
         return queues.values.sorted { $0.name < $1.name }
     }

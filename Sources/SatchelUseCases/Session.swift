@@ -14,6 +14,8 @@ public final class Session {
     /// The service user `open` made current; capture needs no `--user` then.
     public var openUser: UUID?
     private var index: [UUID: ServiceUser]?
+    /// Service-user records left out of the index because they failed their integrity check.
+    private var damagedServiceUsers = 0
 
     /// Where the destinations are configured.
     public let configPath: URL?
@@ -70,7 +72,9 @@ public final class Session {
         if let index { return index }
         let ids = try vault.headers(state: .final, kind: .serviceUser).map(\.id)
         var loaded: [UUID: ServiceUser] = [:]
-        for r in try vault.readIntact(ids, purpose: .view, reason: "service-user index").records {
+        let opened = try vault.readIntact(ids, purpose: .view, reason: "service-user index")
+        damagedServiceUsers = opened.damaged.count
+        for r in opened.records {
             if let u = try? RecordCodec.decode(ServiceUser.self, from: r.body) { loaded[r.header.id] = u }
         }
         index = loaded
@@ -105,6 +109,11 @@ public final class Session {
                 throw UseCaseError(.badInput, "--user: \(FieldError.quote(reference)) matches \(candidates.count) service users (\(list)). Use the alias.")
             }
             return (hit.key, hit.value)
+        }
+        if damagedServiceUsers > 0 {
+            throw VaultError(
+                .integrity,
+                "--user: no service user matches \(FieldError.quote(reference)), and \(damagedServiceUsers) service-user record(s) in this vault were changed outside Satchel and are not shown. Run `satchel check`, keep this vault as it is and tell your team lead.")
         }
         throw UseCaseError(.badInput, "--user: no service user matches \(FieldError.quote(reference)). See `user list`, or add them with `user add`.")
     }

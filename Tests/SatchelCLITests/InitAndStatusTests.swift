@@ -136,7 +136,7 @@ struct InitAndStatusTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let wrong = try ChildProcess.runSatchel(base + ["status"], fd3: "not my passphrase at all\n")
         #expect(wrong.status == 77)
-        #expect(wrong.stderr == "Wrong passphrase. The vault stays locked; this failed attempt (1 since the last unlock) is in the audit log.\n")
+        #expect(wrong.stderr == "Wrong passphrase. The vault stays locked; this failed attempt (1 since the last unlock) is in the audit log. If you are sure of your passphrase, the key settings in the vault's header (salt or limits) may have been changed outside Satchel: keep this vault as it is and tell your team lead.\n")
 
         let changed = try ChildProcess.runSatchel(base + ["passwd"], fd3: passphrase + "another long passphrase\n")
         #expect(changed.status == 0, "\(changed.stderr)")

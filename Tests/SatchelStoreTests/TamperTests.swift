@@ -141,17 +141,20 @@ struct TamperTests {
         #expect(try f.t.vault.held().map(\.reason) == ["no consent on record"])
     }
 
-    @Test("the worker's role, and any other header fact, cannot be changed: unlock refuses")
-    func role() throws {
+    @Test(
+        "the worker's role, and any other header fact, cannot be changed: unlock refuses, naming the header",
+        arguments: ["UPDATE vault SET role = 'police'", "UPDATE vault SET worker_id = 'another-worker'", "UPDATE vault SET key_version = 7",
+                    "UPDATE vault SET created_at = '2020-01-01T00:00:00.000Z'", "UPDATE vault SET profile = profile || x'00'"])
+    func role(sql: String) throws {
         let t = try TemporaryVault(role: .clinician)
         t.vault.lock()
         defer { t.remove() }
-        try tamper(t, "UPDATE vault SET role = 'police'")
+        try tamper(t, sql)
         let error = #expect(throws: VaultError.self) {
             _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         }
         #expect(error?.code == .integrity)
-        #expect(error?.message.contains("role") == true)
+        #expect(error?.message.contains("header") == true)
     }
 
     @Test("the format cannot be set back to have the vault upgraded (and its facts blessed) again")

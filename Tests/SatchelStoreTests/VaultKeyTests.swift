@@ -10,7 +10,7 @@ struct VaultKeyTests {
     func wrongPassphrase() throws {
         let t = try TemporaryVault()
         defer { t.remove() }
-        #expect(throws: VaultError(.wrongPassphrase, "Wrong passphrase. The vault stays locked; this failed attempt (1 since the last unlock) is in the audit log.")) {
+        #expect(throws: VaultError(.wrongPassphrase, "Wrong passphrase. The vault stays locked; this failed attempt (1 since the last unlock) is in the audit log. If you are sure of your passphrase, the key settings in the vault's header (salt or limits) may have been changed outside Satchel: keep this vault as it is and tell your team lead.")) {
             _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret("definitely not it"), kdfFloor: .testsOnly)
         }
     }
