@@ -49,7 +49,10 @@ let package = Package(
         // a child-process runner that can hand a passphrase over a file descriptor).
         .target(
             name: "SatchelTestSupport",
-            dependencies: ["SatchelCore", "SatchelStore", "SatchelSync", "SatchelREPL", "CPTYSupport"],
+            dependencies: [
+                "SatchelCore", "SatchelStore", "SatchelSync", "SatchelREPL", "CPTYSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/SatchelTestSupport"),
         // posix_openpt and friends, which glibc's Swift overlay does not import.
         .target(name: "CPTYSupport", path: "Tests/CPTYSupport"),

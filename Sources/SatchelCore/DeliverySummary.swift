@@ -25,6 +25,10 @@ public struct DeliverySummary: Encodable, Sendable, Equatable {
     public var securityWarning: String?
     /// With --dry-run: what would be sent, in order.
     public var wouldSend: [String]?
+    /// Queued records not sent because they, or their outbox row, failed the vault's
+    /// integrity check (`satchel check` names them); the others went on. They stay
+    /// queued and are named at every sync until the vault is looked at.
+    public var quarantined: [Rejection] = []
 
     public init(destination: String) {
         self.destination = destination

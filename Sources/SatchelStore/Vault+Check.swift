@@ -73,6 +73,16 @@ extension Vault {
                         note("destination \(destination)", "its confirmed definition was changed outside Satchel")
                     }
                 }
+                // The counts `status` shows, kept by triggers: compared with a full count.
+                let tallied = Set(try Row.fetchAll(db, sql: "SELECT what, a, b, n FROM tally WHERE n > 0").map { "\($0["what"] as String)|\($0["a"] as String)|\($0["b"] as String)|\($0["n"] as Int)" })
+                let counted = Set(try Row.fetchAll(db, sql: """
+                    SELECT 'record' AS what, kind AS a, state AS b, count(*) AS n FROM record GROUP BY kind, state
+                    UNION ALL SELECT 'outbox', destination, state, count(*) FROM outbox GROUP BY destination, state
+                    UNION ALL SELECT 'held', destination, '', count(*) FROM held GROUP BY destination
+                    """).map { "\($0["what"] as String)|\($0["a"] as String)|\($0["b"] as String)|\($0["n"] as Int)" })
+                if tallied != counted {
+                    note("status counts", "the tallies behind `satchel status` do not match the records and routes: they were changed outside Satchel")
+                }
                 for row in try Row.fetchAll(db, sql: "SELECT name, sealed FROM secret ORDER BY name") {
                     let name: String = row["name"]
                     if (try? Sealer.open([UInt8](row["sealed"] as Data), associatedData: Self.secretAD(name, keyVersion: keyVersion), key: keys.data)) == nil {

@@ -34,13 +34,8 @@ struct CheckCommandTests {
         let db = try DatabaseQueue(path: "\(home)/vault.sqlite")
         let ids = try db.read { try String.fetchAll($0, sql: "SELECT id FROM record WHERE kind = 'service-user' ORDER BY created_at") }
         let contact = try #require(try db.read { try String.fetchOne($0, sql: "SELECT id FROM record WHERE kind = 'contact' AND subject_id = ?", arguments: [ids[1]]) })
-        try db.write { db in
-            let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'record'")
-            for r in triggers { try db.execute(sql: "DROP TRIGGER \(r["name"] as String)") }
-            try db.execute(sql: "UPDATE record SET subject_id = ? WHERE id = ?", arguments: [ids[0], contact])
-            for r in triggers { try db.execute(sql: r["sql"] as String) }
-        }
         try db.close()
+        try VaultFileEditor.edit("\(home)/vault.sqlite", "UPDATE record SET subject_id = ? WHERE id = ?", [ids[0], contact])
 
         let found = try run(home, ["check"])
         #expect(found.status == 70)

@@ -29,14 +29,8 @@ struct TamperTests {
         return Fixture(t: t, first: first, second: second, contact: contact)
     }
 
-    /// Runs `sql` on a second connection with every trigger lifted, then restores them.
     func tamper(_ t: TemporaryVault, _ sql: String, _ arguments: StatementArguments = []) throws {
-        try DatabaseQueue(path: t.databasePath).write { db in
-            let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-            for r in triggers { try db.execute(sql: "DROP TRIGGER \(r["name"] as String)") }
-            try db.execute(sql: sql, arguments: arguments)
-            for r in triggers { try db.execute(sql: r["sql"] as String) }
-        }
+        try VaultFileEditor.edit(t.databasePath, sql, arguments)
     }
 
     func problems(_ t: TemporaryVault) throws -> [String] {
@@ -128,6 +122,14 @@ struct TamperTests {
         let found = try problems(f.t)
         #expect(found.contains { $0.contains("neither a queued nor a held row for nhs-epr") && $0.hasPrefix("record \(f.contact.key.prefix(8))") }, "\(found)")
         #expect(found.contains { $0.hasPrefix("held row of record \(f.second.key.prefix(8)) for nhs-epr") }, "\(found)")
+    }
+
+    @Test("the counts behind status are compared with a full count")
+    func tallies() throws {
+        let f = try fixture()
+        defer { f.t.remove() }
+        try tamper(f.t, "UPDATE tally SET n = n + 5 WHERE what = 'held'")
+        #expect(try problems(f.t).contains { $0.hasPrefix("status counts") })
     }
 
     @Test("held reasons are sealed: no decision or date in clear")

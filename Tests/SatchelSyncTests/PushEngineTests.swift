@@ -249,3 +249,25 @@ struct PushEngineTests {
         #expect(t.clock.sleeps.isEmpty)
     }
 }
+
+@Suite("The push engine quarantines what fails the vault's integrity check")
+struct QuarantineTests {
+    @Test("a record changed outside Satchel and a forged outbox row are not sent; the others are")
+    func quarantine() throws {
+        let s = try PushEngineTests.Setup()
+        let damaged = s.records[0]
+        try VaultFileEditor.edit(s.t.databasePath, "UPDATE record SET created_at = '2020-01-01T00:00:00.000Z' WHERE id = ?", [damaged.uuidString.lowercased()])
+        let stranger = try SampleRecords.contact(s.t.vault, about: s.user, routes: RoutePlan(otherwise: .hold("no consent on record")))
+        try VaultFileEditor.edit(
+            s.t.databasePath,
+            "DELETE FROM held WHERE record_id = :id; INSERT INTO outbox (record_id, destination, queued_at) VALUES (:id, 'nhs-epr', '2026-11-30T10:00:00.000Z')",
+            ["id": stranger.uuidString.lowercased()])
+        let report = s.engine().run()
+        #expect(report.delivered == 3)
+        #expect(Set(report.quarantined.map(\.record)) == [damaged.uuidString.lowercased(), stranger.uuidString.lowercased()])
+        let sent = Set(s.server.bundleRequests.flatMap { $0 })
+        #expect(!sent.contains { $0.hasSuffix(damaged.uuidString.lowercased()) || $0.hasSuffix(stranger.uuidString.lowercased()) })
+        #expect(try s.t.vault.outbox().filter { $0.state == .pending }.map(\.recordID).sorted { $0.uuidString < $1.uuidString }
+            == [damaged, stranger].sorted { $0.uuidString < $1.uuidString })
+    }
+}

@@ -31,6 +31,11 @@ struct SyncCommand: SessionCommand {
         if reports.contains(where: { $0.securityWarning != nil }) {
             throw CommandFailure(status: .security, message: reports.compactMap(\.securityWarning).joined(separator: "\n"))
         }
+        if reports.contains(where: { !$0.quarantined.isEmpty }) {
+            throw CommandFailure(
+                status: .integrity,
+                message: "Some queued records failed the vault's integrity check and were not sent; the rest were. Run `satchel check`, keep this vault as it is and tell your team lead.")
+        }
         if !dryRun, reports.contains(where: { $0.stillQueued > 0 || !$0.rejected.isEmpty }) {
             throw CommandFailure(status: .incomplete, message: "")
         }
@@ -42,6 +47,7 @@ struct SyncCommand: SessionCommand {
         }
         var lines = ["\(r.destination): \(r.delivered) delivered, \(r.rejected.count) rejected, \(r.stillQueued) still queued, \(r.held) held by the sharing policy"]
         for x in r.rejected { lines.append("  rejected \(x.kind) \(x.record): \(x.reason)") }
+        for x in r.quarantined { lines.append("  quarantined \(x.kind) \(x.record.prefix(8)): \(x.reason)") }
         if let why = r.why, r.stillQueued > 0 || r.securityWarning != nil { lines.append("  still queued: \(why)") }
         return lines.joined(separator: "\n")
     }

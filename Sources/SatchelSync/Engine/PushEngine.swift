@@ -43,8 +43,13 @@ public final class PushEngine {
         do {
             if !dryRun { try vault.recoverInFlight(destination: destination.name) }
             report.held = try vault.held(destination: destination.name).count
-            let pending = try vault.outbox(destination: destination.name, state: .pending).map(\.recordID)
-            let ordered = try loadInOrder(pending, dryRun: dryRun)
+            let queued = try vault.outbox(destination: destination.name, state: .pending)
+            for row in queued where !row.intact {
+                report.quarantined.append(.init(
+                    record: row.recordID.uuidString.lowercased(), kind: "outbox row",
+                    reason: "its route was changed outside Satchel; not sent (run `satchel check`)"))
+            }
+            let ordered = try loadInOrder(queued.filter(\.intact).map(\.recordID), dryRun: dryRun, into: &report)
             if dryRun {
                 report.wouldSend = ordered.map { "\($0.kind.rawValue) \($0.id.uuidString.lowercased().prefix(8))" }
                 report.stillQueued = ordered.count
@@ -77,10 +82,15 @@ public final class PushEngine {
 
     /// Opens the records (audited as exports) in delivery order: Patients first, then
     /// by stated risk (high first), then oldest first.
-    func loadInOrder(_ ids: [UUID], dryRun: Bool) throws -> [OutgoingRecord] {
+    /// A record that fails its integrity check is quarantined: named in the report,
+    /// never opened for sending, and the others go on.
+    func loadInOrder(_ ids: [UUID], dryRun: Bool, into report: inout DeliverySummary) throws -> [OutgoingRecord] {
         guard !ids.isEmpty else { return [] }
-        let opened = try vault.read(ids, purpose: dryRun ? .view : .export, reason: "sync \(destination.name)")
-        let records = opened.map { r in
+        let opened = try vault.readIntact(ids, purpose: dryRun ? .view : .export, reason: "sync \(destination.name)")
+        for (id, problem) in opened.damaged {
+            report.quarantined.append(.init(record: id.uuidString.lowercased(), kind: "record", reason: problem))
+        }
+        let records = opened.records.map { r in
             OutgoingRecord(
                 id: r.header.id, kind: r.header.kind, subjectID: r.header.subjectID, authorID: r.header.authorID,
                 authorRole: r.header.authorRole, authorName: vault.workerName, createdAt: r.header.createdAt,

@@ -1,0 +1,18 @@
+import Foundation
+import GRDB
+
+/// Edits a vault file the way someone with the file and the sqlite3 shell, but not the
+/// passphrase, could: every trigger is lifted, the SQL runs, and the triggers are put
+/// back exactly as they were (their text from the schema), so the schema still matches.
+public enum VaultFileEditor {
+    public static func edit(_ databasePath: String, _ sql: String, _ arguments: StatementArguments = []) throws {
+        let db = try DatabaseQueue(path: databasePath)
+        try db.write { db in
+            let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            for r in triggers { try db.execute(sql: "DROP TRIGGER \(r["name"] as String)") }
+            try db.execute(sql: sql, arguments: arguments)
+            for r in triggers { try db.execute(sql: r["sql"] as String) }
+        }
+        try db.close()
+    }
+}
