@@ -25,12 +25,16 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // The line editor's SIGINT/SIGWINCH handler and its stdout helpers: C with state.
         .target(name: "CTerminal"),
+        // sqlite3_db_config (C-variadic) for SQLite's defensive mode on every vault connection.
+        .target(name: "CSQLiteGuard", linkerSettings: [.linkedLibrary("sqlite3")]),
+        // prctl (C-variadic) and setrlimit: no core dumps, from the first instruction of `main`.
+        .target(name: "CProcessGuard"),
 
         .target(name: "SatchelCore"),
         .target(
             name: "SatchelStore",
             dependencies: [
-                "SatchelCore", "CSodium",
+                "SatchelCore", "CSodium", "CSQLiteGuard",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "SatchelSync", dependencies: ["SatchelCore", "SatchelStore", "CCurl"]),
@@ -43,7 +47,7 @@ let package = Package(
                 "SatchelCore", "SatchelStore", "SatchelUseCases", "CReadline", "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "satchel", dependencies: ["SatchelREPL", "SatchelUseCases"]),
+        .executableTarget(name: "satchel", dependencies: ["SatchelREPL", "SatchelUseCases", "CProcessGuard"]),
 
         // Test doubles and helpers shared by the test targets (a temporary vault,
         // a child-process runner that can hand a passphrase over a file descriptor).

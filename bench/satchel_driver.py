@@ -13,7 +13,9 @@
 - PtyRun: a REPL child reading a script file, its output drained from a pseudo-terminal
   (for runs killed at a random moment).
 - user_script / contact_line: the REPL lines; add_destination / write_destination:
-  a destination through `destination add`, or written straight into config.toml.
+  a destination through `destination add`, or written straight into config.toml; either
+  way confirmed (`destination confirm --yes`), since satchel sends nothing to a destination
+  whose definition the worker has not confirmed.
 
 Every person, name and note written through it is fictional.
 """
@@ -135,7 +137,8 @@ def contact_line(alias, summary, where="phone"):
 
 
 def add_destination(v, url, ca=None, batch=25, pin=None, extra_toml=None, name="fixture", agency="fixture"):
-    """`satchel destination add`, plus any extra TOML lines for it appended to the config."""
+    """`satchel destination add`, plus any extra TOML lines for it appended to the config
+    (then confirmed: a line such as ca-path changes the destination's definition)."""
     args = ["destination", "add", name, "--url", url, "--agency", agency, "--batch-size", str(batch)]
     if ca:
         args += ["--ca-file", ca]
@@ -145,13 +148,15 @@ def add_destination(v, url, ca=None, batch=25, pin=None, extra_toml=None, name="
     if extra_toml:
         with open(v.config, "a") as f:
             f.write(extra_toml.rstrip() + "\n")
+        v.run("destination", "confirm", name, "--yes", check=True)
 
 
 def write_destination(v, url, ca, batch=100, name="fixture", agency="fixture"):
-    """Replaces the config file with this one destination (no unlock needed)."""
+    """Replaces the config file with this one destination, and confirms it (one unlock)."""
     with open(v.config, "w") as f:
         f.write('[destination.%s]\nurl = "%s"\nagency = ["%s"]\nca-file = "%s"\nbatch-size = %d\n'
                 % (name, url, agency, ca, batch))
+    v.run("destination", "confirm", name, "--yes", check=True)
 
 
 def _raw_pty():

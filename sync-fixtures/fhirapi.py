@@ -15,9 +15,11 @@ import validate
 from validate import Invalid, issue, operation_outcome
 
 SATCHEL_TYPES = ("Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse",
-                 "Consent", "Communication")
+                 "Consent", "Communication", "Observation")
 ID_RE = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 SOFTWARE_NAME = "Satchel Sync Fixture Server"
+AUDIT_HEAD_URL = "https://satchel.example/StructureDefinition/audit-head"
+WORKER_SYSTEM = "https://satchel.example/Id/worker"
 SOFTWARE_VERSION = "1.0.0"
 
 
@@ -284,6 +286,9 @@ class Fhir:
             validate.validate_bundle_skeleton(body)
         except Invalid as e:
             raise FhirError(e.status or self.invalid_status, e.issues)
+        head = audit_head(body)
+        if head:
+            self.store.note_audit_head(*head)
         entries = body.get("entry") or []
         for n, e in enumerate(entries):
             req = e.get("request")
@@ -358,6 +363,22 @@ class Fhir:
             self.store.log_arrival("POST", path, "Bundle", None, "failed")
             raise
         return results
+
+
+def audit_head(bundle):
+    """(worker id, sequence, hash) from the Bundle's meta.extension audit-head, or None."""
+    meta = bundle.get("meta")
+    for ext in (meta.get("extension") or []) if isinstance(meta, dict) else []:
+        if not isinstance(ext, dict) or ext.get("url") != AUDIT_HEAD_URL:
+            continue
+        parts = {e.get("url"): e for e in ext.get("extension") or [] if isinstance(e, dict)}
+        ident = (parts.get("worker") or {}).get("valueIdentifier") or {}
+        seq = (parts.get("sequence") or {}).get("valueInteger")
+        hash_ = (parts.get("hash") or {}).get("valueString")
+        if ident.get("system") == WORKER_SYSTEM and isinstance(ident.get("value"), str) \
+                and isinstance(seq, int) and not isinstance(seq, bool) and isinstance(hash_, str):
+            return ident["value"], seq, hash_
+    return None
 
 
 def _rewrite_refs(value, refmap):

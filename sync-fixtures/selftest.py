@@ -402,12 +402,47 @@ def test_core(tmp):
         check("transaction with invalid entry -> 422, nothing stored",
               st == 422 and is_oo(body) and stats(info)["total"] == before, (st, body))
 
+        audit_head_tests(info, c)
         fault_tests(info, c)
         c.close()
         return srv
     except BaseException:
         srv.stop()
         raise
+
+
+def head_bundle(worker, seq, hash_):
+    """A batch Bundle with no entries that reports a vault's audit head."""
+    return {"resourceType": "Bundle", "type": "batch", "meta": {"extension": [{
+        "url": "https://satchel.example/StructureDefinition/audit-head",
+        "extension": [
+            {"url": "worker", "valueIdentifier": {"system": "https://satchel.example/Id/worker", "value": worker}},
+            {"url": "sequence", "valueInteger": seq},
+            {"url": "hash", "valueString": hash_}]}]}}
+
+
+def audit_head_tests(info, c):
+    section("audit heads: rollback of a vault")
+    control(info, "POST", "reset")
+    a, b = "a" * 64, "b" * 64
+    for seq, h in ((5, a), (9, b), (9, b)):
+        st, _, body, _ = c.request("POST", "/", head_bundle("worker-one", seq, h))
+    check("an empty batch with a head -> 200 batch-response", st == 200 and body.get("type") == "batch-response", (st, body))
+    heads = control(info, "GET", "audit-heads")
+    check("the highest sequence and its hash are kept per worker",
+          heads["workers"].get("worker-one", {}).get("seq") == 9 and heads["workers"]["worker-one"]["hash"] == b
+          and heads["rollbacks"] == [] and stats(info)["rollbacks"] == 0, heads)
+    c.request("POST", "/", head_bundle("worker-one", 7, a))
+    c.request("POST", "/", head_bundle("worker-one", 9, a))
+    c.request("POST", "/", head_bundle("worker-two", 1, a))
+    heads = control(info, "GET", "audit-heads")
+    kinds = [(r["kind"], r["got_seq"], r["seen_seq"]) for r in heads["rollbacks"]]
+    check("a lower sequence is a rollback, the same with another hash a fork; the highest stays",
+          kinds == [("rollback", 7, 9), ("fork", 9, 9)] and heads["workers"]["worker-one"]["seq"] == 9
+          and heads["workers"]["worker-one"]["rollbacks"] == 2 and heads["workers"]["worker-two"]["rollbacks"] == 0
+          and stats(info)["rollbacks"] == 2, heads)
+    control(info, "POST", "reset")
+    check("reset forgets heads and rollbacks", control(info, "GET", "audit-heads") == {"workers": {}, "rollbacks": []})
 
 
 def fault_tests(info, c):

@@ -367,6 +367,8 @@ class Handler(BaseHTTPRequestHandler):
         if name == "expire-tokens" and method == "POST":
             app.auth.expire_all()
             return Response(200, {"expired": True}, content_type=j)
+        if name == "audit-heads" and method == "GET":
+            return Response(200, app.store.audit_heads(), content_type=j)
         if name == "arrivals" and method == "GET":
             return Response(200, {"arrivals": app.store.arrivals()}, content_type=j)
         if name == "resources" and method == "GET":

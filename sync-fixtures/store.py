@@ -9,6 +9,11 @@ Tables
               noop (identical repeat PUT) / matched (conditional create hit) /
               rejected / failed
   requests    (seq, received_at, method, path, status, fault)  one row per HTTP request
+  audit_heads (worker, seq, hash, received_at)                  per Satchel worker id, the
+              highest audit sequence number a Bundle reported, and its hash
+  rollbacks   (seq, received_at, worker, kind, seen_seq, seen_hash, got_seq, got_hash)
+              a report below the highest sequence seen ('rollback'), or at it with
+              another hash ('fork'): the worker's vault was put back to an older copy
 
 All access goes through one connection guarded by one re-entrant lock; a
 `with store.tx():` block is one SQLite transaction (used for FHIR transactions).
@@ -36,6 +41,11 @@ CREATE TABLE IF NOT EXISTS arrivals (
 CREATE TABLE IF NOT EXISTS requests (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, received_at TEXT NOT NULL, method TEXT,
   path TEXT, status INTEGER, fault TEXT);
+CREATE TABLE IF NOT EXISTS audit_heads (
+  worker TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rollbacks (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, received_at TEXT NOT NULL, worker TEXT NOT NULL,
+  kind TEXT NOT NULL, seen_seq INTEGER, seen_hash TEXT, got_seq INTEGER, got_hash TEXT);
 """
 
 
@@ -164,9 +174,40 @@ class Store:
             self.db.execute("INSERT INTO requests (received_at, method, path, status, fault) "
                             "VALUES (?,?,?,?,?)", (now_instant(), method, path, status, fault))
 
+    def note_audit_head(self, worker, seq, hash_):
+        """Records a worker's reported audit head. Returns 'first', 'advanced' or 'same', or
+        'rollback' / 'fork' (also logged in `rollbacks`): a sequence lower than the highest
+        already seen, or the same sequence with another hash. The highest is never lowered."""
+        with self.tx():
+            row = self.db.execute("SELECT seq, hash FROM audit_heads WHERE worker=?", (worker,)).fetchone()
+            if row is None or seq > row[0]:
+                self.db.execute("INSERT OR REPLACE INTO audit_heads (worker, seq, hash, received_at) "
+                                "VALUES (?,?,?,?)", (worker, seq, hash_, now_instant()))
+                return "first" if row is None else "advanced"
+            if seq == row[0] and hash_ == row[1]:
+                return "same"
+            kind = "fork" if seq == row[0] else "rollback"
+            self.db.execute("INSERT INTO rollbacks (received_at, worker, kind, seen_seq, seen_hash, got_seq, got_hash) "
+                            "VALUES (?,?,?,?,?,?,?)", (now_instant(), worker, kind, row[0], row[1], seq, hash_))
+            return kind
+
+    def audit_heads(self):
+        """{"workers": {id: {"seq", "hash", "received_at", "rollbacks"}}, "rollbacks": [...]}"""
+        with self.lock:
+            heads = self.db.execute("SELECT worker, seq, hash, received_at FROM audit_heads "
+                                    "ORDER BY worker").fetchall()
+            rows = self.db.execute("SELECT seq, received_at, worker, kind, seen_seq, seen_hash, got_seq, got_hash "
+                                   "FROM rollbacks ORDER BY seq").fetchall()
+        keys = ("seq", "received_at", "worker", "kind", "seen_seq", "seen_hash", "got_seq", "got_hash")
+        rollbacks = [dict(zip(keys, r)) for r in rows]
+        workers = {w: {"seq": q, "hash": h, "received_at": t,
+                       "rollbacks": sum(1 for r in rollbacks if r["worker"] == w)}
+                   for w, q, h, t in heads}
+        return {"workers": workers, "rollbacks": rollbacks}
+
     def reset(self):
         with self.tx():
-            for t in ("resources", "history", "identifiers", "arrivals", "requests"):
+            for t in ("resources", "history", "identifiers", "arrivals", "requests", "audit_heads", "rollbacks"):
                 self.db.execute("DELETE FROM " + t)
 
     # -- control ------------------------------------------------------------
@@ -185,6 +226,7 @@ class Store:
             faults = dict(q("SELECT fault, COUNT(*) FROM requests WHERE fault IS NOT NULL "
                             "GROUP BY fault").fetchall())
             requests = q("SELECT COUNT(*) FROM requests").fetchone()[0]
+            rollbacks = q("SELECT COUNT(*) FROM rollbacks").fetchone()[0]
         return {
             "total": total,
             "by_type": by_type,
@@ -195,6 +237,7 @@ class Store:
             "requests": requests,
             "requests_by_method": methods,
             "faults_fired": faults,
+            "rollbacks": rollbacks,
         }
 
     def arrivals(self):

@@ -36,6 +36,8 @@ REQUIRED_CODES = {
     ("Consent", "provision.provision.type"): {"deny", "permit"},
     ("Communication", "status"): _EVENT_STATUS,
     ("Communication", "priority"): {"routine", "urgent", "asap", "stat"},
+    ("Observation", "status"): {"registered", "preliminary", "final", "amended", "corrected",
+                                "cancelled", "entered-in-error", "unknown"},
     ("Bundle", "type"): {"document", "message", "transaction", "transaction-response", "batch",
                          "batch-response", "history", "searchset", "collection"},
     ("Bundle", "entry.request.method"): {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"},

@@ -30,4 +30,5 @@ static inline void satchel_rl_wipe_line(void) { if (rl_line_buffer) { memset(rl_
 
 // readline's output stream (NULL until readline sets it up); CTerminal writes to it.
 static inline FILE *satchel_rl_outstream(void) { return rl_outstream; }
+static inline void satchel_rl_set_outstream(FILE *f) { rl_outstream = f; }
 #endif

@@ -52,6 +52,8 @@ void satchel_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
 
 void satchel_flush_stdout(void) { fflush(stdout); }
 
+FILE *satchel_stderr(void) { return stderr; }
+
 void satchel_print_flushed(FILE *stream, const char *text) {
     FILE *f = stream ? stream : stdout;
     fputs(text, f);

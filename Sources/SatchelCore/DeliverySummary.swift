@@ -29,6 +29,9 @@ public struct DeliverySummary: Encodable, Sendable, Equatable {
     /// integrity check (`satchel check` names them); the others went on. They stay
     /// queued and are named at every sync until the vault is looked at.
     public var quarantined: [Rejection] = []
+    /// The destination is not confirmed as config.toml defines it: nothing was sent
+    /// (no token asked for either), and this says what to run.
+    public var unconfirmed: String?
 
     public init(destination: String) {
         self.destination = destination

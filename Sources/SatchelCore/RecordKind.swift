@@ -8,6 +8,9 @@ public enum RecordKind: String, CaseIterable, Codable, Sendable {
     case top
     case consent
     case boundary
+    case capacity
+    case permission
+    case death
 }
 
 extension RecordKind {
@@ -21,6 +24,9 @@ extension RecordKind {
         case .top: TOPForm.self
         case .consent: Consent.self
         case .boundary: BoundaryDiscussion.self
+        case .capacity: CapacityAssessment.self
+        case .permission: MentoringPermission.self
+        case .death: DeathNotification.self
         }
     }
 

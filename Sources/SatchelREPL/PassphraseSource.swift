@@ -1,3 +1,4 @@
+internal import CTerminal
 import Foundation
 import SatchelStore
 
@@ -39,6 +40,36 @@ enum PassphraseSource {
             _ = prompt.withCString { write(tty, $0, strlen($0)) }
             return try Self.readLine(from: tty, what: "the terminal")
         }
+    }
+
+    /// Shows a generated passphrase once on standard output, between a line saying what it
+    /// is and a note to write it down. Its bytes go from protected memory straight to the
+    /// descriptor; if they cannot be written, the caller changes nothing.
+    static func showOnce(generated phrase: SecretBytes) throws {
+        let before = "Your new passphrase, \(PassphraseGenerator.wordCount) random words (about \(Int(PassphraseGenerator.bits)) bits):\n\n    "
+        let after = "\n\nWrite it down now and keep it apart from this device: it is shown only this once, and it cannot be recovered.\n\n"
+        satchel_flush_stdout()
+        let shown = writeAll(Array(before.utf8)) && phrase.withUnsafeBytes(writeAll) && writeAll(Array(after.utf8))
+        guard shown else {
+            throw VaultError(
+                .storage, "passphrase: couldn't show the generated passphrase on standard output (\(String(cString: strerror(errno)))); nothing was changed.")
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes(writeAll)
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            guard let base = bytes.baseAddress else { return false }
+            let n = write(STDOUT_FILENO, base + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
     }
 
     /// Reads bytes up to a newline (not included) or end of input.

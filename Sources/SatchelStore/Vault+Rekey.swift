@@ -12,7 +12,7 @@ extension Vault {
     /// database (`secure_delete` zeroes the freed ones inside it). Either all of it
     /// happens or none: a crash halfway leaves the old key and every old value.
     public func rotateDataKey(newPassphrase: SecretBytes) throws(VaultError) {
-        try Self.checkPassphrase(newPassphrase)
+        try Self.checkPassphrase(newPassphrase, workerName: workerName)
         let old = try requireKeys()
         let oldHeader = try Self.readHeader(db)
         guard oldHeader.format == Self.format else { throw VaultError(.storage, "The vault must be at format \(Self.format) to rotate its key.") }

@@ -28,11 +28,16 @@ public final class Vault {
     private(set) var keyVersion: Int
     let db: DatabaseQueue
     let clock: @Sendable () -> Date
+    /// The least key-derivation work this vault is unlocked (or re-wrapped) with.
+    private let kdfFloor: KDFFloor
     private var keys: VaultKeys?
 
     public var isLocked: Bool { keys == nil }
 
-    private init(location: VaultLocation, db: DatabaseQueue, header: Header, keys: VaultKeys, workerName: String, clock: @escaping @Sendable () -> Date) {
+    private init(
+        location: VaultLocation, db: DatabaseQueue, header: Header, keys: VaultKeys, workerName: String,
+        kdfFloor: KDFFloor, clock: @escaping @Sendable () -> Date
+    ) {
         self.location = location
         self.db = db
         self.workerID = header.workerID
@@ -41,6 +46,7 @@ public final class Vault {
         self.failedUnlocksSinceLastUnlock = header.failedUnlocks
         self.keys = keys
         self.workerName = workerName
+        self.kdfFloor = kdfFloor
         self.clock = clock
     }
 
@@ -48,14 +54,19 @@ public final class Vault {
 
     // MARK: - Create
 
-    /// Creates a new vault. Refuses to touch an existing one.
+    /// Creates a new vault. Refuses to touch an existing one, and refuses key-derivation
+    /// limits below `kdfFloor`.
     public static func create(
         at location: VaultLocation, workerName: String, role: Role, passphrase: SecretBytes,
-        kdf: KDFParameters = .moderate(), clock: @escaping @Sendable () -> Date = { Date() }
+        kdf: KDFParameters = .moderate(), kdfFloor: KDFFloor = .standard, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(VaultError) -> Vault {
         let name = workerName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw VaultError(.invalidInput, "--name: the worker's name is required.") }
-        try checkPassphrase(passphrase)
+        try checkPassphrase(passphrase, workerName: name)
+        guard kdf.meets(kdfFloor) else {
+            throw VaultError(
+                .invalidInput, "kdf: \(kdf.described) is below the floor; allowed: at least \(kdfFloor.described).")
+        }
         try location.requireNoVault()
         try makePrivateDirectory(location.directory)
 
@@ -94,16 +105,19 @@ public final class Vault {
             }
             throw error.asVaultError("creating the vault")
         }
-        return Vault(location: location, db: db, header: header, keys: keys, workerName: name, clock: clock)
+        return Vault(location: location, db: db, header: header, keys: keys, workerName: name, kdfFloor: kdfFloor, clock: clock)
     }
 
-    public static func checkPassphrase(_ passphrase: SecretBytes) throws(VaultError) {
+    /// A new passphrase's rules: at least `minimumPassphraseLength` characters, then
+    /// `PassphrasePolicy` (not a common password, not a pattern, not the worker's name).
+    public static func checkPassphrase(_ passphrase: SecretBytes, workerName: String? = nil) throws(VaultError) {
         let n = passphrase.characterCount
         guard n >= minimumPassphraseLength else {
             throw VaultError(
                 .invalidInput,
                 "passphrase: too short (\(n) characters). Use at least \(minimumPassphraseLength) characters; a few unrelated words work well.")
         }
+        try PassphrasePolicy.check(passphrase, workerName: workerName)
     }
 
     private static func makePrivateDirectory(_ dir: URL) throws(VaultError) {
@@ -117,14 +131,16 @@ public final class Vault {
     // MARK: - Unlock and lock
 
     /// Opens the vault and unwraps its data key. A wrong passphrase is counted and
-    /// audited, then refused.
+    /// audited, then refused. A header asking for less key-derivation work than
+    /// `kdfFloor` is refused before any key is derived (`satchel` always passes `.standard`).
     public static func unlock(
-        at location: VaultLocation, passphrase: SecretBytes, clock: @escaping @Sendable () -> Date = { Date() }
+        at location: VaultLocation, passphrase: SecretBytes, kdfFloor: KDFFloor = .standard,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(VaultError) -> Vault {
         try location.requireVault()
         let db = try VaultDatabase.open(location.database)
         var header = try readHeader(db)
-        let keys = try unwrapKeys(db: db, header: &header, passphrase: passphrase, clock: clock)
+        let keys = try unwrapKeys(db: db, header: &header, passphrase: passphrase, kdfFloor: kdfFloor, clock: clock)
         let profile: Data
         do {
             profile = try db.vaultRead { try Data.fetchOne($0, sql: "SELECT profile FROM vault") } ?? Data()
@@ -132,7 +148,7 @@ public final class Vault {
         let name = try Sealer.open([UInt8](profile), associatedData: header.profileAD, key: keys.data)
         let vault = Vault(
             location: location, db: db, header: header, keys: keys,
-            workerName: String(decoding: name, as: UTF8.self), clock: clock)
+            workerName: String(decoding: name, as: UTF8.self), kdfFloor: kdfFloor, clock: clock)
         if header.failedUnlocks > 0 { try vault.acknowledgeFailedUnlocks() }
         return vault
     }
@@ -142,12 +158,13 @@ public final class Vault {
     public func unlock(passphrase: SecretBytes) throws(VaultError) {
         guard keys == nil else { return }
         var header = try Self.readHeader(db)
-        let keys = try Self.unwrapKeys(db: db, header: &header, passphrase: passphrase, clock: clock)
+        let keys = try Self.unwrapKeys(db: db, header: &header, passphrase: passphrase, kdfFloor: kdfFloor, clock: clock)
         guard header.workerID == workerID, header.role == role, header.keyVersion == keyVersion else {
             keys.wipe()
             throw VaultError(.integrity, "The vault's header changed while it was locked. Keep this vault as it is and tell your team lead.")
         }
         self.keys = keys
+        failedUnlocksSinceLastUnlock = header.failedUnlocks
         if header.failedUnlocks > 0 { try acknowledgeFailedUnlocks() }
     }
 
@@ -167,8 +184,14 @@ public final class Vault {
     /// of format 1 (its key wrapped under the old associated data) is upgraded here,
     /// once, while the key-encryption key is at hand.
     private static func unwrapKeys(
-        db: DatabaseQueue, header: inout Header, passphrase: SecretBytes, clock: @Sendable () -> Date
+        db: DatabaseQueue, header: inout Header, passphrase: SecretBytes, kdfFloor: KDFFloor, clock: @Sendable () -> Date
     ) throws(VaultError) -> VaultKeys {
+        guard header.kdf.meets(kdfFloor) else {
+            throw VaultError(
+                .integrity,
+                "vault header: its key derivation (Argon2id, \(header.kdf.described)) is below the floor of \(kdfFloor.described). "
+                    + "This vault was not made by `satchel init`, or it was altered; it stays locked. Restore a copy you trust.")
+        }
         let kek = try header.kdf.deriveKey(from: passphrase)
         defer { kek.wipe() }
         let wrapped: [UInt8]
@@ -231,14 +254,14 @@ public final class Vault {
 
     // MARK: - Passphrase
 
-    /// Re-wraps the data key under a new passphrase (fresh salt, limits never below
-    /// MODERATE unless the vault was made with lower ones for tests). No record is re-encrypted.
+    /// Re-wraps the data key under a new passphrase (fresh salt; limits raised to the
+    /// floor if they were below it, never lowered). No record is re-encrypted.
     public func changePassphrase(to newPassphrase: SecretBytes) throws(VaultError) {
-        try Self.checkPassphrase(newPassphrase)
+        try Self.checkPassphrase(newPassphrase, workerName: workerName)
         let keys = try requireKeys()
         let old = try Self.readHeader(db)
         var header = old
-        header.kdf = old.kdf.withFreshSalt()
+        header.kdf = old.kdf.raised(to: kdfFloor).withFreshSalt()
         let kek = try header.kdf.deriveKey(from: newPassphrase)
         defer { kek.wipe() }
         let wrapped = try Sealer.sealSecret(keys.data, associatedData: header.wrapAD, key: kek)
@@ -247,8 +270,8 @@ public final class Vault {
             try db.write { db in
                 try Self.checkHeader(db, keys: keys)
                 try db.execute(
-                    sql: "UPDATE vault SET kdf_salt = ?, wrapped_key = ?",
-                    arguments: [Data(header.kdf.salt), Data(wrapped)])
+                    sql: "UPDATE vault SET kdf_opslimit = ?, kdf_memlimit = ?, kdf_salt = ?, wrapped_key = ?",
+                    arguments: [Int64(header.kdf.opsLimit), header.kdf.memLimit, Data(header.kdf.salt), Data(wrapped)])
                 try Self.sealHeader(db, keys: keys)
                 try AuditLog.append(db, .passphraseChanged, actor: workerID, at: at, keys: keys)
             }

@@ -1,3 +1,4 @@
+internal import CSQLiteGuard
 import Foundation
 import GRDB
 import SatchelCore
@@ -21,10 +22,16 @@ enum VaultDatabase {
         Requirement(name: "temp_store", set: "PRAGMA temp_store = MEMORY", expected: "2"),
         // Deleted content is overwritten with zeros, not left in free pages.
         Requirement(name: "secure_delete", set: "PRAGMA secure_delete = ON", expected: "1"),
+        // SQL functions with side effects never run from the schema (a trigger or a view
+        // in the file), only from Satchel's own statements.
+        Requirement(name: "trusted_schema", set: "PRAGMA trusted_schema = OFF", expected: "0"),
     ]
 
+    /// The directory and file modes are checked first (`FileModes`); the file is then
+    /// opened and its schema checked (`SchemaCheck`) before the migrator writes.
     static func open(_ url: URL) throws(VaultError) -> DatabaseQueue {
-        try open(path: url.path)
+        try FileModes.requirePrivate(database: url)
+        return try open(path: url.path)
     }
 
     /// `path` as SQLite takes it (tests pass ":memory:" to see a refusal).
@@ -44,9 +51,19 @@ enum VaultDatabase {
                             + "Satchel refuses to open a vault it cannot keep durable and clean.")
                 }
             }
+            // Defensive mode: no writable_schema, no direct edits of the file's pages or
+            // shadow tables through this connection, whatever SQL runs on it.
+            let defensive = satchel_sqlite_defensive(db.sqliteConnection, 1)
+            guard defensive == 1 else {
+                throw VaultError(
+                    .storage,
+                    "SQLite would not turn on its defensive mode (it reads back \(defensive)); "
+                        + "Satchel refuses to open a vault it cannot keep durable and clean.")
+            }
         }
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
+            try SchemaCheck.verify(queue)
             try VaultSchema.migrator.migrate(queue)
             try VaultSchema.learnRecordKinds(queue)
             return queue
@@ -57,12 +74,13 @@ enum VaultDatabase {
         }
     }
 
-    /// Reads back every requirement on an open connection (for `status` and tests).
+    /// Reads back every requirement, and the defensive mode, on an open connection.
     static func readBack(_ db: Database) throws -> [String: String] {
         var out: [String: String] = [:]
         for r in requirements {
             out[r.name] = try String.fetchOne(db, sql: "PRAGMA \(r.name)") ?? ""
         }
+        out["defensive"] = String(satchel_sqlite_defensive(db.sqliteConnection, -1))
         return out
     }
 }

@@ -30,4 +30,7 @@ public struct CaptureReceipt: Sendable {
     public let note: String?
     /// A configuration problem that held the record everywhere.
     public let configWarning: String?
+    /// Where the person's mentoring stands, for a mentoring record (SIM guide §20, §21):
+    /// the record is kept either way, and the worker is told.
+    public var standing: [String] = []
 }

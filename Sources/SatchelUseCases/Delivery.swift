@@ -49,4 +49,6 @@ public struct DestinationListing: Sendable {
     public let batchSize: Int
     /// Which secrets are sealed in the vault.
     public let sealedSecrets: [String]
+    /// Why nothing goes to it, with what to run, when it is not confirmed as configured.
+    public let unconfirmed: String?
 }

@@ -20,7 +20,12 @@ extension Session {
     }
 
     private func capture(_ form: FormSpec, id: UUID, subject: UUID) throws -> Capture {
-        let (context, reads) = try context(for: form.kind == .serviceUser ? nil : subject)
+        var (context, reads) = try context(for: form.kind == .serviceUser ? nil : subject)
+        if form.kind == .death {
+            let police = try policeContactTimes(of: subject)
+            context.policeContacts = police.times
+            reads += police.reads
+        }
         return Capture(form: form, id: id, subject: subject, context: context, reads: reads)
     }
 
@@ -66,7 +71,7 @@ extension Session {
     /// routed by the sharing policy; a consent re-asks the policy for that person.
     public func finalise(_ capture: inout Capture, answers: FormAnswers, built: BuiltRecord) throws -> CaptureReceipt {
         try checkAliasIsFree(capture, answers)
-        let configWarning = registerDestinations()
+        let configWarning = checkDestinations()
         let header = try vault.saveFinal(
             draft(capture, try RecordCodec.encode(built.payload), formVersion: built.formVersion),
             routes: routes(kind: capture.kind, consents: capture.context.consents), reads: capture.reads)
@@ -74,11 +79,13 @@ extension Session {
         if capture.kind == .serviceUser, let user = built.payload as? ServiceUser { remember(user, id: header.id) }
         let released = capture.kind == .consent ? ((try? reevaluateHeld(subject: capture.subject)) ?? 0) : 0
         let users = (try? serviceUsers()) ?? [:]
-        return CaptureReceipt(
+        var receipt = CaptureReceipt(
             header: header, alias: answers.given("alias"),
             initials: capture.kind == .serviceUser ? nil : users[header.subjectID]?.initials,
             heldFrom: (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0,
             released: released, note: built.note, configWarning: configWarning)
+        if MentoringStanding.mentoringKinds.contains(capture.kind) { receipt.standing = capture.context.standing.warnings }
+        return receipt
     }
 
     private func draft(_ c: Capture, _ body: [UInt8], formVersion: Int = 1) -> RecordDraft {

@@ -4,21 +4,30 @@ import SatchelStore
 import SatchelSync
 
 extension Session {
-    /// Delivers the outbox to each destination (or one): registers new destinations and
-    /// re-asks the policy first. With `dryRun`, lists what would be sent and changes nothing.
+    /// Delivers the outbox to each destination (or one): re-asks the policy first. A
+    /// destination not confirmed as config.toml defines it now is not run at all (no
+    /// record, no token request): its summary says what to run. With `dryRun`, lists what
+    /// would be sent and changes nothing.
     public func sync(
         destination name: String? = nil, dryRun: Bool, progress: @escaping (String, Int, Int) -> Void = { _, _, _ in }
     ) throws -> [DeliverySummary] {
         if !dryRun {
-            _ = try config()
-            if let warning = registerDestinations() { throw UseCaseError(.config, warning) }
+            if let warning = checkDestinations() { throw UseCaseError(.config, warning) }
             try reevaluateHeld()
         }
         let targets = try name.map { [try destination(named: $0)] } ?? config().destinations
         guard !targets.isEmpty else {
             throw UseCaseError(.config, "No destinations are configured. Add one with: destination add NAME --url https://…")
         }
+        let states = try destinationConfirmations()
         return try targets.map { d in
+            if let unconfirmed = states[d.name]?.message(for: d.name) {
+                var r = DeliverySummary(destination: d.name)
+                r.unconfirmed = unconfirmed
+                r.held = try vault.held(destination: d.name).count
+                r.stillQueued = try vault.outbox(destination: d.name).filter { $0.state == .pending || $0.state == .inFlight }.count
+                return r
+            }
             do {
                 let engine = PushEngine(
                     vault: vault, destination: d, transport: try delivery.transport(d), clock: delivery.clock, random: delivery.random)

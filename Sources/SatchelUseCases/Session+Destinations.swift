@@ -3,9 +3,10 @@ import SatchelCore
 import SatchelStore
 import SatchelSync
 
-/// Destinations have one source of truth: the configuration file says what they are;
-/// the vault learns each name (and holds what is already final for it) the first time
-/// a write use case meets it. docs/architecture.md.
+/// Destinations are defined in the configuration file and confirmed by the worker: the
+/// vault registers a destination (and holds what is already final for it) only with
+/// the definition the worker confirmed, sealed, and nothing goes to a destination whose
+/// definition in the file differs from it. docs/architecture.md, docs/sync.md.
 extension Session {
     /// The settings `destination add` takes.
     public struct NewDestination: Sendable {
@@ -27,11 +28,30 @@ extension Session {
         }
     }
 
+    /// What `destination add` would write, checked as a whole file, without writing it:
+    /// the door shows a token URL on another host before the worker goes on.
+    public func reviewNewDestination(_ n: NewDestination) throws -> DestinationReview {
+        let (_, _, d) = try configText(adding: n)
+        return DestinationReview(name: d.name, state: .new, definition: DestinationDefinition(d))
+    }
+
     /// Adds a destination to the configuration file (the whole file is checked as it
-    /// would be before anything is written), registers it in the vault and asks the
-    /// policy about every held record. Returns the file's path.
+    /// would be before anything is written), registers it in the vault as confirmed —
+    /// the worker typed it — and asks the policy about every held record. Returns the
+    /// file's path.
     @discardableResult
     public func addDestination(_ n: NewDestination) throws -> URL {
+        let (path, text, d) = try configText(adding: n)
+        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: path, options: .atomic)
+        forgetConfig()
+        try register(d, definition: DestinationDefinition(d))
+        try reevaluateHeld()
+        return path
+    }
+
+    /// The configuration file with `n` appended, and `n` as it parses there.
+    private func configText(adding n: NewDestination) throws -> (URL, String, Destination) {
         guard let path = configPath else { throw UseCaseError(.config, "No configuration file is known in this session.") }
         var text = (try? String(contentsOf: path, encoding: .utf8)) ?? ""
         var lines = ["", "[destination.\(n.name)]", "url = \(TOMLSubset.quote(n.url))"]
@@ -47,24 +67,63 @@ extension Session {
         text += lines.joined(separator: "\n") + "\n"
         let config: SatchelConfig
         do { config = try SatchelConfig.parse(text) } catch { throw UseCaseError(.config, error.message) }
-        guard config.destinations.filter({ $0.name == n.name }).count == 1 else {
+        let named = config.destinations.filter { $0.name == n.name }
+        guard named.count == 1, let d = named.first else {
             throw UseCaseError(.config, "destination \(n.name) already exists in \(path.path); edit it there.")
         }
-        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: path, options: .atomic)
+        return (path, text, d)
+    }
+
+    // MARK: - Confirmation
+
+    /// A configured destination as it is now, and how it stands against the definition
+    /// the worker confirmed (config.toml is read afresh). A confirmed definition that
+    /// does not open is an integrity error: that destination stays refused.
+    public func reviewDestination(_ name: String) throws -> DestinationReview {
         forgetConfig()
-        if let warning = registerDestinations() { throw UseCaseError(.config, warning) }
-        try reevaluateHeld()
-        return path
+        let d = try destination(named: name)
+        let state = try confirmation(of: d, registered: Set(try vault.destinations()))
+        if case .damaged(let message) = state { throw VaultError(.integrity, message) }
+        return DestinationReview(name: d.name, state: state, definition: DestinationDefinition(d))
+    }
+
+    /// Records the worker's confirmation of exactly what `review` showed: registers the
+    /// destination (new) or replaces its confirmed definition, then asks the sharing
+    /// policy about every held record. Refused when config.toml changed since the
+    /// review. Returns how many held records were released to the outbox.
+    @discardableResult
+    public func confirmDestination(_ review: DestinationReview) throws -> Int {
+        forgetConfig()
+        let d = try destination(named: review.name)
+        guard DestinationDefinition(d) == review.definition else {
+            throw UseCaseError(
+                .refused,
+                "destination \(review.name): config.toml changed while you were confirming it; nothing was confirmed. Run `satchel destination confirm \(review.name)` again to see it as it is now.")
+        }
+        try register(d, definition: review.definition)
+        return try reevaluateHeld()
+    }
+
+    /// Registers `d` with its definition sealed as confirmed, or replaces the confirmed
+    /// definition of a destination already registered.
+    private func register(_ d: Destination, definition: DestinationDefinition) throws {
+        if try vault.destinations().contains(d.name) {
+            try vault.confirmDestination(d.name, definition: definition.encoded())
+        } else {
+            try vault.addDestination(d.name, definition: definition.encoded())
+        }
+        confirmationCache = nil
     }
 
     /// The configured destinations and which of their secrets are sealed.
     public func destinationListings() throws -> [DestinationListing] {
-        try config().destinations.map { d in
+        let states = try destinationConfirmations()
+        return try config().destinations.map { d in
             DestinationListing(
                 name: d.name, url: d.baseURL, kinds: d.rule.kinds.map(\.rawValue).sorted(), agencyNames: d.rule.agencyNames,
                 auth: d.auth.name, batchSize: d.batchSize,
-                sealedSecrets: try Destination.SecretKind.allCases.filter { try vault.secret(d.secretName($0)) != nil }.map(\.rawValue))
+                sealedSecrets: try Destination.SecretKind.allCases.filter { try vault.secret(d.secretName($0)) != nil }.map(\.rawValue),
+                unconfirmed: states[d.name]?.message(for: d.name))
         }
     }
 
@@ -78,6 +137,16 @@ extension Session {
         return k.rawValue
     }
 
+    /// A configured destination, refused unless it is confirmed as configured.
+    func confirmedDestination(named name: String) throws -> Destination {
+        let d = try destination(named: name)
+        switch try destinationConfirmations()[name] ?? .new {
+        case .confirmed: return d
+        case .damaged(let message): throw VaultError(.integrity, message)
+        case let state: throw UseCaseError(.config, state.message(for: name) ?? "destination \(name) is not confirmed.")
+        }
+    }
+
     /// Seals a destination's secret in the vault.
     public func sealSecret(destination name: String, kind: String, _ value: SecretBytes) throws {
         let d = try destination(named: name)
@@ -86,8 +155,10 @@ extension Session {
     }
 
     /// Fetches the destination's /metadata: what it speaks and the certificate it showed.
+    /// Refused for a destination not confirmed as configured: the request would carry
+    /// its token, or fetch one with the client secret.
     public func probe(destination name: String) throws -> DestinationProbe {
-        let d = try destination(named: name)
+        let d = try confirmedDestination(named: name)
         let transport: CurlEasy
         do { transport = try DeliveryEnvironment.curl(d, secret: vault.secret) } catch let error as SyncError {
             // A TLS setting libcurl refuses (a CA file that is not there, a bad pin).

@@ -51,7 +51,17 @@ extension Session {
 
     /// Everything the vault authenticates, checked (`satchel check`); nothing is opened
     /// for display, so nothing is audited.
+    /// Destinations in config.toml that are not as the worker confirmed them are named too.
     public func check() throws -> [IntegrityFinding] {
-        try vault.check()
+        var findings = try vault.check()
+        guard configPath != nil else { return findings }
+        do {
+            for (name, state) in try destinationConfirmations().sorted(by: { $0.key < $1.key }) where state != .notConfigured {
+                if let message = state.message(for: name) { findings.append(IntegrityFinding(what: "destination \(name)", problem: message)) }
+            }
+        } catch {
+            findings.append(IntegrityFinding(what: "configuration", problem: "\(error)"))
+        }
+        return findings
     }
 }

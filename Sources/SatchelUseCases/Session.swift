@@ -18,8 +18,8 @@ public final class Session {
     /// Where the destinations are configured.
     public let configPath: URL?
     private var loadedConfig: SatchelConfig?
-    /// Destination names known to be registered in the vault (`registerDestinations`).
-    var registered: Set<String>?
+    /// Each destination's confirmation, read once per configuration read (`confirmationStates`).
+    var confirmationCache: [String: DestinationConfirmation]?
     /// How sync reaches the destinations (libcurl unless a test says otherwise).
     let delivery: DeliveryEnvironment
 
@@ -50,7 +50,7 @@ public final class Session {
 
     func forgetConfig() {
         loadedConfig = nil
-        registered = nil
+        confirmationCache = nil
     }
 
     /// A configured destination, or an error naming what was typed.
@@ -145,7 +145,9 @@ public final class Session {
         let (ids, damaged) = try consentIDs(for: subject)
         let opened = try vault.readForSave(ids, reason: "consent check")
         c.consents = Self.ledger(opened.records, damaged: damaged)
-        return (c, reads + opened.reads)
+        let standing = try standingForSave(of: subject)
+        c.standing = standing.standing
+        return (c, reads + opened.reads + standing.reads)
     }
 
     /// Every final consent decision on record for a person, oldest first (each read audited).

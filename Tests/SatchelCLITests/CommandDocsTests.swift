@@ -58,7 +58,7 @@ struct CommandDocsTests {
         let tree = try commandTree()
         let text = try docs()
         let documented = sections(text)
-        let global = ["home", "passphrase-fd", "config"]
+        let global = ["home", "passphrase-fd", "config", "idle-lock"]
         #expect(tree.count >= 5)
         for c in tree where c.path != "satchel" {
             let section = try #require(documented[c.path], "docs/commands.md has no section for `\(c.path)`")

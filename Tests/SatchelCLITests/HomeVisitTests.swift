@@ -210,11 +210,51 @@ struct HomeVisitTests {
         try pty.expect("Wrong passphrase")
         try answer(pty, "Passphrase: ", Self.passphrase)
         try pty.expect("Unlocked.")
+        try pty.expect("Warning: 1 failed unlock attempt since your last unlock")
         try pty.sendLine("us")  // completes the half-typed "stat" to "status"
         try pty.expect("Worker:  Test Mentor (clinician)")
         try pty.expect("satchel> ")
         try pty.sendControl("d")
         #expect(try pty.waitForExit() == 0)
         #expect(!pty.transcript.contains(Self.passphrase), "the passphrase was echoed")
+    }
+
+    @Test("a form started from the shell locks when idle, and after a stop past the timeout at the first key, which is not read; nothing typed is lost")
+    func shellFormIdleLock() throws {
+        let visit = try Visit()
+        let pty = try PseudoTerminal(
+            executable: try ChildProcess.satchelBinary().path,
+            arguments: ["--home", visit.home, "--idle-lock", "0.1", "user", "add", "--name", "Testy McTestface"],
+            environment: ["TERM": "xterm", "HOME": visit.dir.path, "INPUTRC": "/dev/null", "PATH": "/usr/bin:/bin"])
+        try answer(pty, "Passphrase: ", Self.passphrase)
+
+        // Half an answer typed, then nothing for 6 s: locked, the key wiped, the passphrase asked.
+        try pty.expect("Alias [")
+        try pty.send("te")
+        try pty.expect("Satchel is locked", timeout: 15)
+        try answer(pty, "Passphrase: ", Self.passphrase)
+        try pty.expect("Unlocked.")
+        try pty.send("s")  // the same question, the half-typed answer kept
+
+        // The process stopped (as if the laptop slept) past the timeout; a key pressed
+        // meanwhile locks before it is read, so it lands in no answer.
+        try pty.expect("tes")
+        pty.kill(signal: SIGSTOP)
+        Thread.sleep(forTimeInterval: 7)
+        try pty.send("X")
+        pty.kill(signal: SIGCONT)
+        try pty.expect("Satchel is locked", timeout: 15)
+        try answer(pty, "Passphrase: ", Self.passphrase)
+        try pty.expect("Unlocked.")
+        try pty.sendLine("ty")
+        for _ in 0..<7 { try answer(pty, "(optional): ", "") }
+        try answer(pty, "[f]: ", "f")
+        try pty.expect("Saved service user")
+        #expect(try pty.waitForExit() == 0)
+        #expect(!pty.transcript.contains(Self.passphrase), "the passphrase was echoed")
+
+        let list = try ChildProcess.runSatchel(["--home", visit.home, "--passphrase-fd", "3", "user", "list", "--json"], fd3: Self.passphrase + "\n")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["alias"] as? String } == ["testy"])
     }
 }

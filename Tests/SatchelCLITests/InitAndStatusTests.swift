@@ -56,6 +56,62 @@ struct InitAndStatusTests {
         }
     }
 
+    /// A police worker's vault made by `satchel init` in a fresh directory, and the
+    /// options that reach it with the passphrase on descriptor 3.
+    func initialised() throws -> (dir: URL, home: String, base: [String]) {
+        let dir = try TemporaryVault.makeDirectory()
+        let home = dir.appendingPathComponent("vault").path
+        let base = ["--home", home, "--passphrase-fd", "3"]
+        let made = try ChildProcess.runSatchel(base + ["init", "--name", "Test Mentor", "--role", "police"], fd3: passphrase)
+        guard made.status == 0 else { throw ChildProcess.Failure(message: made.stderr) }
+        return (dir, home, base)
+    }
+
+    @Test("a vault directory others can enter is refused (exit 74) with the chmod to run; after it, the vault opens")
+    func looseDirectoryRefused() throws {
+        let (dir, home, base) = try initialised()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        chmod(home, 0o755)
+        let refused = try ChildProcess.runSatchel(base + ["status"], fd3: passphrase)
+        #expect(refused.status == 74)
+        #expect(refused.stderr == "The vault directory \(home) has mode 0755; it must be 0700 (yours alone). Run: chmod 700 \(home)\n")
+        chmod(home, 0o700)
+        #expect(try ChildProcess.runSatchel(base + ["status"], fd3: passphrase).status == 0)
+    }
+
+    @Test("a one-shot command and the REPL both warn of the failed unlock attempts since the last unlock, once")
+    func failedUnlockWarning() throws {
+        let (dir, _, base) = try initialised()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let warning = "Warning: 2 failed unlock attempts since your last unlock (in the audit log; see `satchel audit verify`). "
+            + "If they were not yours, tell your team lead.\n"
+        for _ in 0..<2 { #expect(try ChildProcess.runSatchel(base + ["queue"], fd3: "not my passphrase at all\n").status == 77) }
+        let shell = try ChildProcess.runSatchel(base + ["queue"], fd3: passphrase)
+        #expect(shell.status == 0)
+        #expect(shell.stderr == warning)
+        #expect(try ChildProcess.runSatchel(base + ["queue"], fd3: passphrase).stderr == "")
+
+        for _ in 0..<2 { #expect(try ChildProcess.runSatchel(base + ["queue"], fd3: "not my passphrase at all\n").status == 77) }
+        let repl = try ChildProcess.runSatchel(base, fd3: passphrase, stdin: "status --json\n")
+        #expect(repl.status == 0)
+        #expect(repl.stderr == warning)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(repl.stdout.utf8)) as? [String: Any])
+        #expect(json["failedUnlocksSinceLastUnlock"] as? Int == 2)
+    }
+
+    @Test("--idle-lock is taken by every command, checked, and refused inside the REPL")
+    func idleLockOption() throws {
+        let (dir, _, base) = try initialised()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try ChildProcess.runSatchel(base + ["queue", "--idle-lock", "5"], fd3: passphrase).status == 0)
+        let outOfRange = try ChildProcess.runSatchel(base + ["queue", "--idle-lock", "0"], fd3: passphrase)
+        #expect(outOfRange.status == 64)
+        #expect(outOfRange.stderr.contains("--idle-lock: 0.0 is out of range. Allowed: more than 0 and at most 1440 minutes."))
+        let inside = try ChildProcess.runSatchel(base, fd3: passphrase, stdin: "queue --idle-lock 5\n")
+        #expect(inside.status == 64)
+        #expect(inside.stderr == "--home, --passphrase-fd and --idle-lock are set when Satchel starts, not inside the REPL.\n")
+    }
+
     @Test(
         "refusals have a clear message and a documented exit status",
         arguments: [
@@ -76,22 +132,20 @@ struct InitAndStatusTests {
 
     @Test("a wrong passphrase exits 77 with one message; passwd changes it")
     func wrongPassphraseAndPasswd() throws {
-        let dir = try TemporaryVault.makeDirectory()
+        let (dir, _, base) = try initialised()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let home = dir.appendingPathComponent("vault").path
-        let base = ["--home", home, "--passphrase-fd", "3"]
-        #expect(try ChildProcess.runSatchel(base + ["init", "--name", "Test Mentor", "--role", "police"], fd3: passphrase).status == 0)
         let wrong = try ChildProcess.runSatchel(base + ["status"], fd3: "not my passphrase at all\n")
         #expect(wrong.status == 77)
         #expect(wrong.stderr == "Wrong passphrase. The vault stays locked; this failed attempt (1 since the last unlock) is in the audit log.\n")
 
         let changed = try ChildProcess.runSatchel(base + ["passwd"], fd3: passphrase + "another long passphrase\n")
         #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(changed.stderr.contains("Warning: 1 failed unlock attempt since your last unlock"))
         #expect(try ChildProcess.runSatchel(base + ["status"], fd3: passphrase).status == 77)
         let ok = try ChildProcess.runSatchel(base + ["status"], fd3: "another long passphrase\n")
         #expect(ok.status == 0)
         #expect(ok.stdout.hasPrefix("Worker:  Test Mentor (police)\n"))
         // passwd's successful unlock acknowledged the first failure; the old passphrase after it is the one that counts.
-        #expect(ok.stderr.contains("1 failed unlock attempt(s) since your last unlock"))
+        #expect(ok.stderr.contains("Warning: 1 failed unlock attempt since your last unlock"))
     }
 }

@@ -4,7 +4,7 @@ import SatchelTestSupport
 import Testing
 
 /// Reads never write (docs/architecture.md): `queue`, `status`, `history`, `drafts`,
-/// `user list` and `sync --dry-run`, through the real binary, leave every table of the
+/// `user list`, `destination list` and `sync --dry-run`, through the real binary, leave every table of the
 /// vault as it was — apart from the audit entries they add (views only) and the sealed
 /// anchor over the audit head that moves with them.
 @Suite("Reads leave the vault unchanged")
@@ -12,7 +12,7 @@ struct ReadsDoNotWriteTests {
     static let passphrase = "correct horse battery staple"
 
     /// A vault with a person, a consent, a contact queued for one destination and held
-    /// from another, and an open draft; both destinations registered by the captures.
+    /// from another, and an open draft; both destinations confirmed by the worker.
     final class Shift {
         let dir: URL
         var home: String { dir.appendingPathComponent("vault").path }
@@ -32,6 +32,8 @@ struct ReadsDoNotWriteTests {
                 kinds = ["service-user", "contact"]
                 """.write(toFile: config, atomically: true, encoding: .utf8)
             try run(["init", "--name", "Test Mentor", "--role", "clinician"])
+            try run(["destination", "confirm", "nhs-epr", "--yes"])
+            try run(["destination", "confirm", "police", "--yes"])
             try run(["user", "add", "--name", "Testy McTestface", "--alias", "testy"])
             try run(["consent", "add", "--user", "testy", "--scope", "share", "--with", "NHS", "--decision", "given", "--risk", "low"])
             try run(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5",
@@ -71,14 +73,14 @@ struct ReadsDoNotWriteTests {
         deinit { try? FileManager.default.removeItem(at: dir) }
     }
 
-    @Test("queue, status, history, drafts, user list and sync --dry-run change nothing but the audit log's views")
+    @Test("queue, status, history, drafts, user list, destination list and sync --dry-run change nothing but the audit log's views")
     func readsLeaveTheVaultAlone() throws {
         let shift = try Shift()
         let queue = try shift.run(["queue", "--json"])
         #expect(queue.stdout.contains("\"held\""), "the set-up should hold a record from police")
         #expect(queue.stdout.contains("\"pending\""), "the set-up should queue a record for nhs-epr")
-        // A destination added to the file by hand: reads must not register it (the
-        // next capture, `destination add` or sync will).
+        // A destination added to the file by hand: reads must not register it (only
+        // `destination confirm` will).
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: shift.config))
         try file.seekToEnd()
         try file.write(contentsOf: Data("\n[destination.ambulance]\nurl = \"https://ambulance.invalid/R4\"\n".utf8))
@@ -86,7 +88,7 @@ struct ReadsDoNotWriteTests {
         #expect(try shift.run(["queue"]).stdout.contains("ambulance (new in the configuration)"))
         let before = try shift.snapshot()
         for command in [["queue"], ["queue", "--json"], ["status"], ["status", "--json"], ["history", "testy"], ["drafts"],
-                        ["user", "list"], ["sync", "--dry-run"]] {
+                        ["user", "list"], ["destination", "list"], ["sync", "--dry-run"]] {
             try shift.run(command)
             let after = try shift.snapshot()
             for (table, rows) in before.tables {

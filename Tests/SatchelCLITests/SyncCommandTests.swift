@@ -133,4 +133,80 @@ struct SyncCommandTests {
         let queue = try shift.run(["queue"])
         #expect(queue.stdout.contains("no consent on record to share with fixture"))
     }
+
+    @Test("a destination pointed elsewhere in config.toml gets nothing until the worker confirms it; then it gets what waits")
+    func changedURLNeedsConfirmation() throws {
+        let shift = try Shift()
+        let total = try shift.captureShift()
+        #expect(try shift.run(["sync"]).status == 0)
+        let elsewhere = try FixtureServer()
+        defer { elsewhere.stop() }
+        let config = shift.dir.appendingPathComponent("config.toml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacingOccurrences(of: shift.server.base, with: elsewhere.base).replacingOccurrences(of: shift.server.ca, with: elsewhere.ca)
+            .write(to: config, atomically: true, encoding: .utf8)
+        let visit = try shift.run(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "3", "--summary", "Later call.", "--risk", "low"])
+        #expect(visit.status == 0, "\(visit.stderr)")
+
+        let why = "destination fixture changed since you confirmed it (url: \(shift.server.base) → \(elsewhere.base); ca-file: \(shift.server.ca) → \(elsewhere.ca)). Run `satchel destination confirm fixture`."
+        let refused = try shift.run(["sync"])
+        #expect(refused.status == 78)
+        #expect(refused.stdout == "fixture: nothing sent, 0 still queued, 1 held: \(why)\n")
+        #expect(refused.stderr.contains(why))
+        #expect(try elsewhere.requests() == 0)
+        #expect(try shift.run(["status"]).stdout.contains("Warning: \(why)"))
+        #expect(try shift.run(["destination", "list"]).stdout.contains("  NOT CONFIRMED, nothing is sent to it: \(why)"))
+        #expect(try shift.run(["destination", "test", "fixture"]).status == 78)
+        #expect(try elsewhere.requests() == 0, "destination test does not contact it either")
+
+        let noTerminal = try shift.run(["destination", "confirm", "fixture"])
+        #expect(noTerminal.status == 64)
+        #expect(noTerminal.stderr.contains("Run it from a terminal, or add --yes in a script."))
+        let confirmed = try shift.run(["destination", "confirm", "fixture", "--yes"])
+        #expect(confirmed.status == 0, "\(confirmed.stderr)")
+        #expect(confirmed.stdout.hasSuffix("Confirmed destination fixture. 1 held record released to its queue.\n"))
+        let synced = try shift.run(["sync"])
+        #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
+        #expect((try elsewhere.stats()["total"] as? Int) == 1)
+        #expect(try shift.arrived().total == total)
+    }
+
+    @Test("a vault put back to an older copy is reported by the central system as a rollback for that worker")
+    func rollbackSeenCentrally() throws {
+        let shift = try Shift()
+        _ = try shift.captureShift()
+        #expect(try shift.run(["sync"]).status == 0)
+        let worker = try #require(try JSONSerialization.jsonObject(with: Data(shift.run(["status", "--json"]).stdout.utf8)) as? [String: Any])
+        let workerID = try #require((worker["worker"] as? [String: Any])?["id"] as? String)
+        func heads() throws -> (seq: Int, rollbacks: [[String: Any]]) {
+            let h = try shift.server.controlRequest("GET", "/audit-heads")
+            let mine = (h["workers"] as? [String: [String: Any]])?[workerID]
+            return ((mine?["seq"] as? Int) ?? -1, (h["rollbacks"] as? [[String: Any]]) ?? [])
+        }
+        let first = try heads()
+        #expect(first.seq > 0, "the sync reported this worker's audit head")
+
+        let vault = shift.dir.appendingPathComponent("vault")
+        let copy = shift.dir.appendingPathComponent("vault-copy")
+        try FileManager.default.copyItem(at: vault, to: copy)
+        let more = try shift.run(["contact", "add", "--user", "fict", "--kind", "phone", "--where", "phone", "--minutes", "2", "--summary", "Another call.", "--risk", "low"])
+        #expect(more.status == 0, "\(more.stderr)")
+        #expect(try shift.run(["sync"]).status == 0)
+        let second = try heads()
+        #expect(second.seq > first.seq)
+        #expect(second.rollbacks.isEmpty)
+
+        try FileManager.default.removeItem(at: vault)
+        try FileManager.default.moveItem(at: copy, to: vault)
+        let again = try shift.run(["sync"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        let after = try heads()
+        #expect(after.seq == second.seq, "the highest sequence seen is kept")
+        let flagged = try #require(after.rollbacks.first)
+        #expect(after.rollbacks.count == 1)
+        #expect(flagged["worker"] as? String == workerID)
+        #expect(flagged["kind"] as? String == "rollback")
+        #expect((flagged["got_seq"] as? Int ?? .max) < second.seq)
+        #expect((try shift.server.stats()["rollbacks"] as? Int) == 1)
+    }
 }

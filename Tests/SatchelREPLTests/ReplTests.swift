@@ -78,9 +78,11 @@ struct ReplTests {
         #expect(views.contains("history"))
     }
 
-    @Test("--home and --passphrase-fd cannot be changed inside the REPL")
-    func noGlobalsInside() throws {
-        let (status, _, t) = try repl(["status --home /tmp/elsewhere"])
+    @Test("--home, --passphrase-fd and --idle-lock cannot be changed inside the REPL", arguments: [
+        "status --home /tmp/elsewhere", "status --passphrase-fd 3", "status --idle-lock 1",
+    ])
+    func noGlobalsInside(line: String) throws {
+        let (status, _, t) = try repl([line])
         defer { t.remove() }
         #expect(status == .usage)
     }

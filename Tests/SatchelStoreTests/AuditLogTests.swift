@@ -93,10 +93,10 @@ struct AuditLogTests {
         defer { t.remove() }
         for _ in 0..<3 {
             #expect(throws: VaultError.self) {
-                _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret("not the passphrase at all"))
+                _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret("not the passphrase at all"), kdfFloor: .testsOnly)
             }
         }
-        let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+        let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         defer { again.lock() }
         #expect(again.failedUnlocksSinceLastUnlock == 3)
         let v = try again.verifyAudit()

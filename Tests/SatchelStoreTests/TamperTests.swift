@@ -148,7 +148,7 @@ struct TamperTests {
         defer { t.remove() }
         try tamper(t, "UPDATE vault SET role = 'police'")
         let error = #expect(throws: VaultError.self) {
-            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         }
         #expect(error?.code == .integrity)
         #expect(error?.message.contains("role") == true)
@@ -161,7 +161,7 @@ struct TamperTests {
         defer { t.remove() }
         try tamper(t, "UPDATE vault SET format = 1, header_mac = NULL")
         let error = #expect(throws: VaultError.self) {
-            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         }
         #expect(error?.code == .integrity)
     }
@@ -193,7 +193,7 @@ struct TamperTests {
         defer { f.t.remove() }
         f.t.vault.lock()
         try makeFormatOne(f.t)
-        let vault = try Vault.unlock(at: f.t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+        let vault = try Vault.unlock(at: f.t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         defer { vault.lock() }
         #expect(try vault.check() == [])
         #expect(try vault.read(f.contact).header.intact)
@@ -275,9 +275,9 @@ struct RekeyTests {
 
         t.vault.lock()
         #expect(throws: VaultError.self) {
-            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         }
-        let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(newPassphrase))
+        let again = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(newPassphrase), kdfFloor: .testsOnly)
         defer { again.lock() }
         #expect(try again.check() == [])
         #expect(try again.verifyAudit().isIntact)

@@ -36,18 +36,21 @@ struct VaultDatabaseTests {
         #expect(try again.read { try VaultSchema.migrator.appliedIdentifiers($0) } == applied)
     }
 
-    @Test("WAL, synchronous=FULL, foreign keys, in-memory temp store and secure delete read back as set")
+    @Test("WAL, synchronous=FULL, foreign keys, in-memory temp store, secure delete, untrusted schema and defensive mode read back as set")
     func pragmasReadBack() throws {
         let t = try TemporaryVault()
         defer { t.remove() }
         #expect(try t.vault.storageSettings() == [
             "journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "temp_store": "2", "secure_delete": "1",
+            "trusted_schema": "0", "defensive": "1",
         ])
     }
 
     @Test("every requirement is checked against what SQLite reads back")
     func everyRequirementIsRead() {
-        #expect(Set(VaultDatabase.requirements.map(\.name)) == ["journal_mode", "synchronous", "foreign_keys", "temp_store", "secure_delete"])
+        #expect(Set(VaultDatabase.requirements.map(\.name)) == [
+            "journal_mode", "synchronous", "foreign_keys", "temp_store", "secure_delete", "trusted_schema",
+        ])
     }
 }
 

@@ -11,7 +11,7 @@ struct VaultKeyTests {
         let t = try TemporaryVault()
         defer { t.remove() }
         #expect(throws: VaultError(.wrongPassphrase, "Wrong passphrase. The vault stays locked; this failed attempt (1 since the last unlock) is in the audit log.")) {
-            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret("definitely not it"))
+            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret("definitely not it"), kdfFloor: .testsOnly)
         }
     }
 
@@ -21,7 +21,7 @@ struct VaultKeyTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let location = VaultLocation(directory: dir)
         #expect(throws: VaultError(.invalidInput, "passphrase: too short (11 characters). Use at least 12 characters; a few unrelated words work well.")) {
-            _ = try Vault.create(at: location, workerName: "Test Mentor", role: .police, passphrase: try TemporaryVault.secret("ééééééééééé"), kdf: .fastForTestsOnly())
+            _ = try Vault.create(at: location, workerName: "Test Mentor", role: .police, passphrase: try TemporaryVault.secret("ééééééééééé"), kdf: .fastForTestsOnly(), kdfFloor: .testsOnly)
         }
         #expect(!location.exists)
     }
@@ -31,7 +31,7 @@ struct VaultKeyTests {
         let t = try TemporaryVault()
         defer { t.remove() }
         #expect(throws: VaultError.self) {
-            _ = try Vault.create(at: t.location, workerName: "Other", role: .police, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdf: .fastForTestsOnly())
+            _ = try Vault.create(at: t.location, workerName: "Other", role: .police, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdf: .fastForTestsOnly(), kdfFloor: .testsOnly)
         }
     }
 
@@ -56,9 +56,9 @@ struct VaultKeyTests {
         let new = "a brand new passphrase"
         try t.vault.changePassphrase(to: try TemporaryVault.secret(new))
         #expect(throws: VaultError.self) {
-            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+            _ = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         }
-        let reopened = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(new))
+        let reopened = try Vault.unlock(at: t.location, passphrase: try TemporaryVault.secret(new), kdfFloor: .testsOnly)
         defer { reopened.lock() }
         #expect(try reopened.read(user).body == Array(#"{"name":"Testy McTestface"}"#.utf8))
         #expect(try reopened.verifyAudit().isIntact)

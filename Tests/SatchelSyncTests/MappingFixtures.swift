@@ -1,5 +1,6 @@
 import Foundation
 import SatchelCore
+import Testing
 @testable import SatchelSync
 
 /// Obviously fictional records for the mapping tests. Fixed ids and times so goldens are stable.
@@ -101,5 +102,30 @@ enum Fixtures {
             consequence: "Calls outside those hours will go to voicemail and be logged.",
             legalExplained: true, response: "Fictional: agreed and apologised.", author: .police, currentRisk: .medium)
         return record("bcbe78c8-fc10-49a3-81fb-60b76027d106", .boundary, body: try encode(b), role: .police)
+    }
+
+    static func capacity(_ judgement: CapacityJudgement = .insufficient) throws -> OutgoingRecord {
+        let a = try CapacityAssessment(
+            communicate: .init(able: true, note: "Fictional: talked clearly about the week."),
+            understand: .init(able: true, note: "Fictional: repeated the plan back."),
+            retain: .init(able: judgement == .sufficient, note: "Fictional: could not recall the morning's agreement."),
+            employ: .init(able: judgement == .sufficient, note: "Fictional: decisions not yet safe."),
+            judgement: judgement, currentRisk: .medium)
+        return record("5c0d3b1e-7a4f-4c55-9d2e-0f1e2d3c4b5a", .capacity, body: try encode(a))
+    }
+
+    static func permission() throws -> OutgoingRecord {
+        let given = try #require(FieldDay(year: 2026, month: 11, day: 20))
+        let p = try MentoringPermission(
+            leadClinician: "Dr Fictional Leadperson", givenOn: given,
+            note: "Fictional: review after six sessions.", now: now, calendar: calendar)
+        return record("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", .permission, body: try encode(p))
+    }
+
+    static func death() throws -> OutgoingRecord {
+        let d = try DeathNotification(
+            diedAt: now.addingTimeInterval(-3600), source: "Fictional: the ward rang the team.", note: nil,
+            policeContacts: [now.addingTimeInterval(-30 * 3600)], now: now, calendar: calendar)
+        return record("d3a7c0de-1111-4222-8333-944455556666", .death, body: try encode(d), role: .police)
     }
 }

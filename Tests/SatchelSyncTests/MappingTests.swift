@@ -148,6 +148,27 @@ struct MappingTests {
         #expect(c["payload"]?.arrayValue?.count == 5)
     }
 
+    @Test func capacityToObservation() throws {
+        let o = try mapped(try Fixtures.capacity(), golden: "observation-capacity", type: "Observation")
+        #expect(o["valueCodeableConcept"]?["coding"]?.arrayValue?.first?["code"]?.stringValue == "insufficient")
+        let components = try #require(o["component"]?.arrayValue)
+        #expect(components.map { $0["code"]?["coding"]?.arrayValue?.first?["code"]?.stringValue } == ["communicate", "understand", "retain", "employ"])
+        #expect(components.map { $0["valueBoolean"]?.boolValue } == [true, true, false, false])
+    }
+
+    @Test func permissionToObservation() throws {
+        let o = try mapped(try Fixtures.permission(), golden: "observation-permission", type: "Observation")
+        #expect(o["effectiveDateTime"]?.stringValue == "2026-11-20")
+        #expect(o["performer"]?.arrayValue?.first?["display"]?.stringValue == "Dr Fictional Leadperson")
+    }
+
+    @Test func deathToObservation() throws {
+        let o = try mapped(try Fixtures.death(), golden: "observation-death", type: "Observation")
+        #expect(o["valueDateTime"]?.stringValue == "2026-11-23T11:00:00Z")
+        let flag = o["extension"]?.arrayValue?.first { $0["url"]?.stringValue?.hasSuffix("police-complaints-referral-required") == true }
+        #expect(flag?["valueBoolean"]?.boolValue == true)
+    }
+
     @Test func identifierOnlyReferences() throws {
         let resource = try FHIRMapper.resource(for: try Fixtures.risk(), references: .identifierOnly)
         try Validator.expectValid(resource.json, name: "risk-logical-ref")

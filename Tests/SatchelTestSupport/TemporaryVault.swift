@@ -15,16 +15,17 @@ public final class TemporaryVault {
         location = VaultLocation(directory: directory.appendingPathComponent("vault"))
         vault = try Vault.create(
             at: location, workerName: workerName, role: role, passphrase: try Self.secret(Self.passphrase),
-            kdf: .fastForTestsOnly(), clock: clock)
+            kdf: .fastForTestsOnly(), kdfFloor: .testsOnly, clock: clock)
     }
 
     public static func secret(_ text: String) throws -> SecretBytes {
         try SecretBytes(copying: Array(text.utf8))
     }
 
+    /// A fresh directory, 0700 like a vault directory must be.
     public static func makeDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("satchel-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return url
     }
 

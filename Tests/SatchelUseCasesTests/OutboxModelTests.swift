@@ -142,17 +142,18 @@ final class ModelRun {
         location = VaultLocation(directory: directory.appendingPathComponent("vault"))
         let vault = try Vault.create(
             at: location, workerName: "Model Mentor", role: .clinician, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase),
-            kdf: .fastForTestsOnly())
-        try vault.addDestination(Self.destinationName)
+            kdf: .fastForTestsOnly(), kdfFloor: .testsOnly)
         self.vault = vault
         server.realistic = true
         server.updateCreate = putWithClientIDs
         self.batchSize = batchSize
         configPath = directory.appendingPathComponent("config.toml")
         try writeConfig(receives: true)
+        try confirmConfig(vault)
     }
 
     /// The destination's definition: every kind, or (to keep held records held) none.
+    /// Its kinds are part of what the worker confirms (`confirmConfig`).
     func writeConfig(receives: Bool) throws {
         let kinds = receives ? RecordKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") : ""
         try """
@@ -161,6 +162,14 @@ final class ModelRun {
             kinds = [\(kinds)]
             batch-size = \(batchSize)
             """.write(to: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The worker confirms the destination as config.toml now defines it (registering it
+    /// the first time), as `destination confirm` does: a changed definition sends nothing.
+    func confirmConfig(_ vault: Vault) throws {
+        let session = Session(vault: vault, configPath: configPath)
+        let review = try session.reviewDestination(Self.destinationName)
+        if !review.state.isConfirmed { try session.confirmDestination(review) }
     }
 
     /// In /dev/shm when there is one: the crashes here are a process's, not the machine's
@@ -364,6 +373,8 @@ final class ModelRun {
                 if let p = model.hold(h.recordID, reason: "\(name) does not receive \(kind) records (its sharing policy)") { problems.append(p) }
             }
         }
+        // The worker confirms the new kinds; that asks the policy again, as the sync would.
+        try confirmConfig(vault)
         model.recoverInFlight()  // the engine's first act
         let (s, crash) = plan(model.pendingIDs())
         server.faults = s.faults
@@ -460,7 +471,7 @@ final class ModelRun {
         }
         vault = nil
         crashes += 1
-        let reopened = try Vault.unlock(at: location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase))
+        let reopened = try Vault.unlock(at: location, passphrase: try TemporaryVault.secret(TemporaryVault.passphrase), kdfFloor: .testsOnly)
         vault = reopened
         var problems: [String] = []
         let length = try reopened.status().audit.length

@@ -457,8 +457,8 @@ def leak(work, records, seed=7):
             hits_tmp += _scan_file(pth, needles)
         files_scanned = sum(len(f) for _, _, f in _walk_all(scan_dirs))
         total_hits = hits_mid + hits_after + hits_end + hits_tmp
-        core = _core_probe(v, work, needles)
-        good = not total_hits
+        core_ok, core = _core_probe(v, work, needles)
+        good = not total_hits and core_ok
         notes = ("%d unique strings (name, address, %d summaries, %d places, the passphrase) in UTF-8/UTF-16; scanned "
                  "vault dir (+ -wal/-shm) %d times during a run, after kill -9 (%s; WAL %d bytes), after sync/history/audit; fake HOME, "
                  "TMPDIR, config dir (%d files), %d files in /tmp,/var/tmp,/dev/shm changed since start: %d hits%s. "
@@ -483,36 +483,64 @@ def _scan_file(p, needles):
     return [(p, n, e) for n in needles for e in ("utf-8", "utf-16-le", "utf-16-be") if n.encode(e) in data]
 
 
+def _core_limit(pid):
+    """The soft and hard RLIMIT_CORE of a running process, as /proc/<pid>/limits shows them."""
+    for line in open("/proc/%d/limits" % pid).read().splitlines():
+        if line.startswith("Max core file size"):
+            return tuple(line.split()[4:6])
+    return None
+
+
 def _core_probe(v, work, needles):
-    """Best effort: ask the kernel for a core of an unlocked REPL and search it."""
+    """An unlocked REPL must leave no core: satchel sets RLIMIT_CORE to 0 and makes itself
+    undumpable (prctl PR_SET_DUMPABLE 0) before it reads the passphrase. We start it with
+    the core limit raised, check /proc/<pid>/limits reads 0 while it is unlocked, raise its
+    limit again from outside (prlimit; needs CAP_SYS_RESOURCE) so that only the undumpable
+    flag stands between SIGABRT and a core, and abort it. Returns (ok, notes)."""
     import resource
     pattern = open("/proc/sys/kernel/core_pattern").read().strip()
-    if pattern.startswith("|"):
-        return "not tested (core_pattern pipes to %s; we do not change system settings)" % pattern.split()[0]
     cdir = os.path.join(work, "coredir")
     os.makedirs(cdir, exist_ok=True)
+    inf = (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
 
     def allow_core():
-        resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        resource.setrlimit(resource.RLIMIT_CORE, inf)
     repl = Repl(v, pty=False, cwd=cdir, preexec_fn=allow_core)
     p = repl.p
     repl.send("history zq")
-    time.sleep(4)
-    p.send_signal(6)   # SIGABRT while unlocked, with opened bodies in memory
+    time.sleep(4)     # unlocked, with opened bodies in memory
+    running = p.poll() is None
+    limit = _core_limit(p.pid) if running else None
+    limit_zero = limit == ("0", "0")
+    try:
+        resource.prlimit(p.pid, resource.RLIMIT_CORE, inf)
+        raised, why = _core_limit(p.pid) == ("unlimited", "unlimited"), ""
+    except OSError as e:
+        raised, why = False, e.strerror
+    p.send_signal(6)   # SIGABRT while unlocked
     p.communicate(timeout=60)
+    aborted = p.returncode == -6
     cores = [os.path.join(cdir, f) for f in os.listdir(cdir) if f.startswith("core")]
-    if not cores:
-        return ("no core file written (rc=%d, core_pattern %r, RLIMIT_CORE raised): satchel or the kernel "
-                "suppressed it" % (p.returncode, pattern))
     hits = set()
     for c in cores:
         for _, n, _ in _scan_file(c, needles):
             hits.add(n)
-    for c in cores:
         os.remove(c)
-    return ("a core of an unlocked REPL (SIGABRT after `history`) WAS written and holds %d of %d canaries; "
-            "the passphrase %s — reported, not failed: docs/security.md says opened bodies are ordinary memory "
-            "while unlocked" % (len(hits), len(needles), "WAS FOUND" if PASSPHRASE in hits else "was not found"))
+    piped = pattern.startswith("|")
+    ok = running and limit_zero and aborted and not cores
+    notes = ("an unlocked REPL (after `history`, started with RLIMIT_CORE unlimited): /proc/<pid>/limits core %s "
+             "(want 0 0); %s; SIGABRT rc=%s; %s" % (
+                 " ".join(limit) if limit else "unreadable" if running else "(it had exited)",
+                 ("limit raised again from outside with prlimit, so only PR_SET_DUMPABLE 0 could stop the core"
+                  if raised else "could not raise its limit from outside (%s; needs CAP_SYS_RESOURCE): the core "
+                  "limit and the dumpable flag together were tested, not the flag alone" % (why or "no effect")),
+                 p.returncode,
+                 ("NO core file written (core_pattern %r)" % pattern if not cores and not piped else
+                  "core_pattern pipes to %s: whether a core reached it is not visible here" % pattern.split()[0]
+                  if not cores else
+                  "A CORE WAS WRITTEN holding %d of %d canaries%s" % (
+                      len(hits), len(needles), ", the passphrase among them" if PASSPHRASE in hits else ""))))
+    return ok, notes
 
 
 # --------------------------------------------------------------------------------------

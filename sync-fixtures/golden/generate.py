@@ -151,10 +151,23 @@ def put_response(resource, status=201, version="1"):
     }
 
 
+WORKER_ID = "3f6c2a10-7b1e-4d5a-9c8e-2b7d4e1f0a99"
+
+
 def batch_bundle():
     return {
         "resourceType": "Bundle",
         "id": "4e00f24b-de9f-4146-bd2d-04194408e98b",
+        # The sending vault's audit head (docs/fhir-mapping.md): the fixture keeps the
+        # highest sequence per worker and flags a lower one, or the same with another hash.
+        "meta": {"extension": [{
+            "url": "https://satchel.example/StructureDefinition/audit-head",
+            "extension": [
+                {"url": "worker", "valueIdentifier": {"system": "https://satchel.example/Id/worker",
+                                                      "value": WORKER_ID}},
+                {"url": "sequence", "valueInteger": 42},
+                {"url": "hash", "valueString": "9f2c4e1ab7d05c3e8f6a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6"},
+            ]}]},
         "type": "batch",
         "entry": [{"fullUrl": "urn:uuid:" + r["id"], "resource": r,
                    "request": {"method": "PUT", "url": "%s/%s" % (r["resourceType"], r["id"])}}

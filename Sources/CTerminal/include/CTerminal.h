@@ -31,6 +31,9 @@ void satchel_line_buffer_stdout(void);
 /// Flushes stdout.
 void satchel_flush_stdout(void);
 
+/// The `stderr` stream (for readline's output when stdout is not a terminal).
+FILE *satchel_stderr(void);
+
 /// Writes `text` to `stream` (stdout when NULL) and flushes it.
 void satchel_print_flushed(FILE *stream, const char *text);
 #endif

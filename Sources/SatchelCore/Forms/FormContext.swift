@@ -12,6 +12,11 @@ public struct FormContext: Sendable {
     public var lastRiskByDomain: [RiskDomain: RiskGrade] = [:]
     /// Every consent decision on record for this person.
     public var consents = ConsentLedger([])
+    /// Where this person's mentoring stands (SIM guide §20, §21).
+    public var standing = MentoringStanding()
+    /// When this person's contacts that involved a police mentor took place (for a death
+    /// record: the SIM guide §63 referral). Filled only for the `death` form.
+    public var policeContacts: [Date] = []
 
     public init(now: Date, role: Role) {
         self.now = now

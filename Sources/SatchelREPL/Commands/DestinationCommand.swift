@@ -7,7 +7,7 @@ import SatchelUseCases
 struct DestinationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "destination", abstract: "Configure the central systems records are delivered to.",
-        subcommands: [Add.self, List.self, Secret.self, Test.self])
+        subcommands: [Add.self, Confirm.self, List.self, Secret.self, Test.self])
 
     struct Add: SessionCommand {
         static let configuration = CommandConfiguration(
@@ -27,13 +27,21 @@ struct DestinationCommand: ParsableCommand {
         @Option(name: .customLong("pin"), help: ArgumentHelp("A pinned public key, sha256//BASE64 (repeatable).", valueName: "pin")) var pins: [String] = []
         @Option(name: .customLong("batch-size"), help: ArgumentHelp("Records per bundle, 1-500 (default 25).", valueName: "n")) var batchSize: Int?
         @Flag(name: .customLong("allow-loopback-http"), help: "Allow plain http to a loopback address (tests only).") var allowLoopbackHTTP = false
+        @Flag(help: "Do not ask: confirm a token URL on another host than the FHIR server (for scripts).") var yes = false
 
         func run(in door: Door) throws {
             var d = Session.NewDestination(name: name, url: url)
             (d.kinds, d.agencies, d.auth, d.tokenURL, d.clientID) = (kind, agency, auth, tokenURL, clientID)
             (d.caFile, d.pins, d.batchSize, d.allowLoopbackHTTP) = (caFile, pins, batchSize, allowLoopbackHTTP)
+            let review = try door.session.reviewNewDestination(d)
+            if let cross = review.crossHostTokenURL {
+                door.say(Confirm.warning(cross))
+                guard try door.confirm(yes: yes, command: "destination add") else {
+                    throw CommandFailure(status: .refused, message: "Not added: nothing was written and nothing is sent to \(name).")
+                }
+            }
             let path = try door.session.addDestination(d)
-            door.say("Added destination \(name) to \(path.path).")
+            door.say("Added destination \(name) to \(path.path), confirmed as you typed it.")
             if auth != "none" { door.say("Now seal its \(auth == "bearer" ? "token" : "client secret") in the vault: destination secret \(name)") }
         }
     }
@@ -50,6 +58,7 @@ struct DestinationCommand: ParsableCommand {
                 door.say("  receives: \(d.kinds.joined(separator: ", "))")
                 door.say("  consent names: \(d.agencyNames.joined(separator: ", "))   auth: \(d.auth)   batch: \(d.batchSize)")
                 if !d.sealedSecrets.isEmpty { door.say("  sealed in the vault: \(d.sealedSecrets.joined(separator: ", "))") }
+                if let unconfirmed = d.unconfirmed { door.say("  NOT CONFIRMED, nothing is sent to it: \(unconfirmed)") }
             }
         }
     }
@@ -74,6 +83,56 @@ struct DestinationCommand: ParsableCommand {
 }
 
 extension DestinationCommand {
+    /// `destination confirm NAME`: the worker says this definition is where records go.
+    struct Confirm: SessionCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "confirm",
+            abstract: "Show a destination as config.toml defines it (or what changed since you confirmed it) and confirm it: until then nothing is sent to it.",
+            discussion: "A destination new in config.toml, or whose URL, token URL, client id, auth, CA, pinned keys, proxy, client certificate, agency names, kinds or allow-loopback-http changed, receives nothing and gets no token request until you confirm it here. Held records are then asked about again.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The destination.", valueName: "name")) var name: String
+        @Flag(help: "Do not ask (for scripts): confirm what config.toml says now.") var yes = false
+
+        func run(in door: Door) throws {
+            let review = try door.session.reviewDestination(name)
+            if review.state.isConfirmed {
+                door.say("destination \(name) is confirmed as config.toml defines it; nothing to confirm.")
+                return
+            }
+            door.say(Self.render(review))
+            guard try door.confirm(yes: yes, command: "destination confirm") else {
+                throw CommandFailure(status: .refused, message: "Not confirmed: nothing is sent to \(name) until you confirm it.")
+            }
+            let released = try door.session.confirmDestination(review)
+            door.say("Confirmed destination \(name)." + (released > 0 ? " \(released) held record\(released == 1 ? "" : "s") released to its queue." : ""))
+        }
+
+        static func render(_ r: DestinationReview) -> String {
+            var lines: [String] = []
+            func table(_ rows: [(String, String)]) -> [String] {
+                let width = (rows.map(\.0.count).max() ?? 0) + 2
+                return rows.map { "  \($0.0.padding(toLength: width, withPad: " ", startingAt: 0))\($0.1)" }
+            }
+            switch r.state {
+            case .changed(let changes) where !changes.isEmpty:
+                lines.append("destination \(r.name) changed since you confirmed it:")
+                lines += table(changes.map { ($0.key, "\($0.confirmed) → \($0.now)") })
+            default:
+                lines.append(r.state == .new
+                    ? "destination \(r.name) is new. config.toml defines it as:"
+                    : "destination \(r.name) has no confirmed definition to compare with. config.toml defines it as:")
+                lines += table(r.settings.map { ($0.key, $0.value) })
+            }
+            if let cross = r.crossHostTokenURL { lines.append(warning(cross)) }
+            return lines.joined(separator: "\n")
+        }
+
+        /// A token URL on another host than the FHIR server, in capitals.
+        static func warning(_ cross: DestinationReview.CrossHost) -> String {
+            "WARNING: the token URL is on another host (\(cross.tokenHost)) than the FHIR server (\(cross.fhirHost)): Satchel would send the OAuth2 client secret to \(cross.tokenHost). Confirm only if your team lead gave you this token URL."
+        }
+    }
+
     /// `destination test NAME`: can Satchel reach it, and what does it speak?
     struct Test: SessionCommand {
         static let configuration = CommandConfiguration(
@@ -91,6 +150,27 @@ extension DestinationCommand {
             for (i, c) in p.certificates.enumerated() {
                 door.say("  certificate \(i): \(c.subject)")
                 door.say("                 issued by \(c.issuer), valid \(c.notBefore) to \(c.notAfter)\(c.publicKeyPin.map { ", key \($0)" } ?? "")")
+            }
+        }
+    }
+}
+
+extension Door {
+    /// "Confirm? [y/N]" through the prompter: true for y or yes, false for n, no, Enter,
+    /// Ctrl-C or Ctrl-D. With `yes` it does not ask; with nobody at a terminal and no
+    /// `--yes` it is a usage error that says so.
+    func confirm(yes: Bool, command: String) throws -> Bool {
+        if yes { return true }
+        guard prompter.isInteractive else {
+            throw CommandFailure(
+                status: .usage, message: "\(command): nobody is at a terminal to answer \"Confirm? [y/N]\". Run it from a terminal, or add --yes in a script.")
+        }
+        while true {
+            guard case .answer(let line) = prompter.ask("Confirm? [y/N] ", completions: ["y", "n"]) else { return false }
+            switch line.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "y", "yes": return true
+            case "", "n", "no": return false
+            default: say("Type y to confirm, or n (or Enter) to leave it as it is.")
             }
         }
     }

@@ -10,8 +10,9 @@ struct InitCommand: ParsableCommand {
         abstract: "Create your vault: your name, your role and a passphrase of at least 12 characters.",
         discussion: """
             Asks for anything not given as a flag. The passphrase is asked twice on the terminal, \
-            or read once from --passphrase-fd. It can never be recovered: if it is lost, so are the records \
-            not yet delivered.
+            or read once from --passphrase-fd; a common password, a pattern such as qwerty… or your own name \
+            is refused. With --generate-passphrase Satchel makes one of 6 random words and shows it once. \
+            It can never be recovered: if it is lost, so are the records not yet delivered.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -22,12 +23,15 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Your role: \(Role.allowedValues).", valueName: "role"))
     var role: Role?
 
+    @Flag(help: "Make a passphrase of 6 random words, show it once to write down, and use it (nothing is read for it).")
+    var generatePassphrase = false
+
     func run() throws {
         let location = global.location
         try location.requireNoVault()
         let name = try name ?? Self.ask(field: "name", prompt: "Your name: ")
         let role = try role ?? Self.askRole()
-        let passphrase = try newPassphrase(global.passphrases)
+        let passphrase = try newPassphrase(global.passphrases, workerName: name, generate: generatePassphrase)
         defer { passphrase.wipe() }
         let vault = try Vault.create(at: location, workerName: name, role: role, passphrase: passphrase)
         defer { vault.lock() }
@@ -53,11 +57,25 @@ struct InitCommand: ParsableCommand {
     }
 }
 
-/// A new passphrase: asked twice on a terminal; read once from a file descriptor.
-func newPassphrase(_ source: PassphraseSource, prompt: String = "New passphrase (at least \(Vault.minimumPassphraseLength) characters): ") throws -> SecretBytes {
+/// A new passphrase: generated and shown once (`--generate-passphrase`); else asked twice
+/// on a terminal, read once from a file descriptor, and checked against the worker's name too.
+func newPassphrase(
+    _ source: PassphraseSource, workerName: String, generate: Bool,
+    prompt: String = "New passphrase (at least \(Vault.minimumPassphraseLength) characters): "
+) throws -> SecretBytes {
+    if generate {
+        let phrase = try PassphraseGenerator.generate(workerName: workerName)
+        do {
+            try PassphraseSource.showOnce(generated: phrase)
+        } catch {
+            phrase.wipe()
+            throw error
+        }
+        return phrase
+    }
     let first = try source.read(prompt: prompt)
     do {
-        try Vault.checkPassphrase(first)
+        try Vault.checkPassphrase(first, workerName: workerName)
     } catch {
         first.wipe()
         throw error

@@ -13,6 +13,7 @@ struct OpenCommand: SessionCommand {
         let (id, u) = try door.session.resolveUser(user)
         door.session.openUser = id
         door.say("Opened \(u.initials): records you add now are about them; `close` to stop.")
+        for warning in try door.session.standing(of: id).warnings { Console.error("Warning: \(warning)") }
     }
 }
 

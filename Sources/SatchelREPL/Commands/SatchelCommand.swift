@@ -13,7 +13,7 @@ public struct SatchelCommand: ParsableCommand {
         discussion: "Exit statuses are listed in docs/commands.md.",
         subcommands: [
             InitCommand.self, UserCommand.self, OpenCommand.self, CloseCommand.self, ContactCommand.self, RiskCommand.self,
-            TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, DraftsCommand.self, HistoryCommand.self,
+            TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, CapacityCommand.self, PermissionCommand.self, DeathCommand.self, DraftsCommand.self, HistoryCommand.self,
             SyncCommand.self, QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
             CheckCommand.self,
         ])
@@ -23,16 +23,7 @@ public struct SatchelCommand: ParsableCommand {
     @Flag(help: "In the REPL, stop at the first command that fails (for scripts: satchel --bail < visit.txt).")
     var bail = false
 
-    @Option(name: .customLong("idle-lock"), help: ArgumentHelp("Lock the REPL after this many idle minutes (default 10).", valueName: "minutes"))
-    var idleLockMinutes: Double = 10
-
     public init() {}
-
-    public func validate() throws {
-        guard idleLockMinutes > 0, idleLockMinutes <= 24 * 60 else {
-            throw ValidationError("--idle-lock: \(idleLockMinutes) is out of range. Allowed: more than 0 and at most 1440 minutes.")
-        }
-    }
 
     /// `satchel` with no command: unlock, then the REPL (readline on a terminal,
     /// line by line from a script).
@@ -40,11 +31,7 @@ public struct SatchelCommand: ParsableCommand {
         let vault = try global.unlock()
         defer { vault.lock() }
         let session = Session(vault: vault, configPath: global.configPath)
-        let input: any CommandInput = LineEditor.isInteractive
-            ? ReadlineInput(
-                idleMinutes: idleLockMinutes, passphrases: global.passphrases, lock: session.lock, unlock: session.unlock(passphrase:),
-                userHandles: session.userHandles)
-            : ScriptInput()
+        let input: any CommandInput = global.terminalInput(for: session) ?? ScriptInput()
         let status = Repl(door: Door(session: session, prompter: input), input: input, bail: bail).run()
         if status != .success { throw CommandFailure(status: status, message: "") }
     }

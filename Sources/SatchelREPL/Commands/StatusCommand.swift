@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SatchelCore
 import SatchelStore
+import SatchelUseCases
 
 /// `satchel status`: who, where, what is stored and what waits to be sent.
 struct StatusCommand: SessionCommand {
@@ -16,13 +17,54 @@ struct StatusCommand: SessionCommand {
 
     func run(in door: Door) throws {
         let status = try door.session.status()
+        let mentoring = try door.session.mentoringOverview()
+        let unconfirmed = Self.unconfirmed(door.session)
         if json {
-            try door.sayJSON(status)
+            try door.sayJSON(Report(status: status, mentoring: mentoring))
+            for line in unconfirmed { Console.error("Warning: \(line)") }
         } else {
-            door.say(Self.render(status))
+            door.say(Self.render(status) + Self.render(mentoring))
+            for line in unconfirmed { door.say("Warning: \(line)") }
         }
-        if status.failedUnlocksSinceLastUnlock > 0 {
-            Console.error("Warning: \(status.failedUnlocksSinceLastUnlock) failed unlock attempt(s) since your last unlock. If that was not you, tell your team lead.")
+    }
+
+    /// `status --json`: the vault's status with the mentoring overview beside it.
+    struct Report: Encodable {
+        let status: VaultStatus
+        let mentoring: Session.MentoringOverview
+
+        enum Key: String, CodingKey { case mentoring }
+
+        func encode(to encoder: any Encoder) throws {
+            try status.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(mentoring, forKey: .mentoring)
+        }
+    }
+
+    static func render(_ m: Session.MentoringOverview) -> String {
+        var lines: [String] = []
+        if !m.withoutPermission.isEmpty {
+            lines.append("Without the lead clinician's permission to mentor (SIM §20): \(m.withoutPermission.joined(separator: ", "))")
+        }
+        if !m.suspended.isEmpty {
+            lines.append("Mentoring suspended pending a capacity review (SIM §21): \(m.suspended.joined(separator: ", "))")
+        }
+        if !m.policeComplaintsReferral.isEmpty {
+            lines.append("Referral to the police complaints body required after a death (SIM §63): \(m.policeComplaintsReferral.joined(separator: ", "))")
+        }
+        return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")
+    }
+
+    /// Each destination not confirmed as config.toml defines it, with what to run; a
+    /// configuration that cannot be read is named instead (status still shows the rest).
+    static func unconfirmed(_ session: Session) -> [String] {
+        do {
+            return try session.destinationConfirmations().sorted { $0.key < $1.key }.compactMap { name, state in
+                state == .notConfigured ? nil : state.message(for: name)
+            }
+        } catch {
+            return ["\(error)"]
         }
     }
 

@@ -36,12 +36,24 @@ struct SyncCommand: SessionCommand {
                 status: .integrity,
                 message: "Some queued records failed the vault's integrity check and were not sent; the rest were. Run `satchel check`, keep this vault as it is and tell your team lead.")
         }
+        if !dryRun, reports.contains(where: { $0.unconfirmed != nil }) {
+            // Not confirmed as configured: 78; a confirmed definition changed inside the vault: 70.
+            let states = (try? door.session.destinationConfirmations()) ?? [:]
+            let damaged = reports.contains { r in
+                if case .damaged? = states[r.destination] { return true }
+                return false
+            }
+            throw CommandFailure(status: damaged ? .integrity : .config, message: reports.compactMap(\.unconfirmed).joined(separator: "\n"))
+        }
         if !dryRun, reports.contains(where: { $0.stillQueued > 0 || !$0.rejected.isEmpty }) {
             throw CommandFailure(status: .incomplete, message: "")
         }
     }
 
     static func render(_ r: DeliverySummary) -> String {
+        if let unconfirmed = r.unconfirmed {
+            return "\(r.destination): nothing sent, \(r.stillQueued) still queued, \(r.held) held: \(unconfirmed)"
+        }
         if let would = r.wouldSend {
             return (["\(r.destination): would send \(would.count), \(r.held) held by the sharing policy"] + would.map { "  \($0)" }).joined(separator: "\n")
         }

@@ -58,5 +58,6 @@ extension Door {
             say("\(r.released) held record\(r.released == 1 ? "" : "s") for this person now queued for delivery.")
         }
         if let note = r.note { say(note) }
+        for warning in r.standing { Console.error("Warning: \(warning)") }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// so a read can time out (auto-lock) and Ctrl-C returns instead of killing the process.
 ///
 /// - One editor at a time: readline is process-global. Use it from one thread only, and
-///   only when ``isInteractive`` is true (otherwise read plain lines from stdin).
+///   only when stdin is a terminal (otherwise read plain lines from stdin).
 /// - History is in memory only: this type never calls `read_history`/`write_history`
 ///   (GNU readline never touches a history file, nor `HISTFILE`, on its own — that is bash),
 ///   and ``clearHistory()`` empties it. readline still reads `~/.inputrc` (or `$INPUTRC`);
@@ -15,17 +15,18 @@ import Foundation
 ///   readline into ``pendingText`` (readline's buffer and undo list are wiped), a newline is
 ///   printed and `.idle` is returned. The next `readLine` restores it (cursor included)
 ///   unless `initialText` is given; ``discardPendingText()`` forgets it.
+///   Idle time runs from the last keystroke of any `readLine` (or ``noteActivity()``), on
+///   CLOCK_BOOTTIME, which keeps counting while the machine is suspended: a laptop opened
+///   after its lid was shut past the timeout returns `.idle` at the next prompt, or at the
+///   first key pressed, before that key is read.
 final class LineEditor {
     /// Text typed before the last `.idle`, restored by the next `readLine`.
     private(set) var pendingText: String?
     private var pendingPoint: Int32 = 0
     private let wakeReadFD: Int32
     private let wakeWriteFD: Int32
-
-    /// True when both stdin and stdout are terminals.
-    static var isInteractive: Bool {
-        isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
-    }
+    /// When the person last pressed a key (CLOCK_BOOTTIME seconds).
+    private var lastKey = LineEditor.bootTimeNow()
 
     /// Tab completion source; nil means Tab completes nothing (never filenames).
     var completer: LineCompleter? {
@@ -33,8 +34,10 @@ final class LineEditor {
         set { ReadlineBridge.shared.completer = newValue }
     }
 
-    /// - Parameter historyLimit: maximum number of in-memory history entries.
-    init(historyLimit: Int = 500) {
+    /// - Parameters:
+    ///   - historyLimit: maximum number of in-memory history entries.
+    ///   - toStandardError: prompts and echo go to stderr (when stdout is not a terminal).
+    init(historyLimit: Int = 500, toStandardError: Bool = false) {
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
             for fd in fds {
@@ -49,6 +52,7 @@ final class LineEditor {
         satchel_rl_set_catch_signals(0)
         satchel_rl_set_catch_sigwinch(0)
         satchel_rl_set_change_environment(0)
+        if toStandardError { satchel_rl_set_outstream(satchel_stderr()) }
         using_history()
         stifle_history(Int32(clamping: max(0, historyLimit)))
         Self.installCompletionHooks()
@@ -62,6 +66,11 @@ final class LineEditor {
     /// Empties readline's in-memory history.
     func clearHistory() {
         clear_history()
+    }
+
+    /// Starts the idle time again, as a keystroke would (after the passphrase unlocked).
+    func noteActivity() {
+        lastKey = Self.bootTimeNow()
     }
 
     /// Forgets the partial line remembered by the last `.idle`.
@@ -107,7 +116,6 @@ final class LineEditor {
     }
 
     private func runLoop(idleTimeout: Double?, history: Bool) -> LineResult {
-        var lastKey = Self.monotonicNow()
         while true {
             if SignalWatch.takeInterrupt() {
                 abandonLine(marker: "^C")
@@ -119,14 +127,9 @@ final class LineEditor {
             }
             var timeoutMS: Int32 = -1
             if let idleTimeout {
-                let remaining = lastKey + idleTimeout - Self.monotonicNow()
-                if remaining <= 0 {
-                    pendingText = String(decoding: Self.currentLineBytes(), as: UTF8.self)
-                    pendingPoint = satchel_rl_point()
-                    abandonLine()
-                    show("\n")
-                    return .idle
-                }
+                let remaining = lastKey + idleTimeout - Self.bootTimeNow()
+                if remaining <= 0 { return goIdle() }
+                // poll's timeout stops while suspended; the deadline is checked again on waking.
                 timeoutMS = Int32(min((remaining * 1000).rounded(.up), Double(Int32.max)))
             }
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
@@ -145,13 +148,24 @@ final class LineEditor {
                 return .endOfInput
             }
             if stdinEvents & Int32(POLLIN | POLLHUP | POLLERR) != 0 {
-                lastKey = Self.monotonicNow()
+                // The first key after a suspension past the timeout locks; it is not read.
+                if let idleTimeout, Self.bootTimeNow() - lastKey >= idleTimeout { return goIdle() }
+                lastKey = Self.bootTimeNow()
                 rl_callback_read_char()
                 if let result = ReadlineBridge.shared.takeResult() {
                     return finish(result, history: history)
                 }
             }
         }
+    }
+
+    /// Keeps the partial line for the next `readLine` and leaves it.
+    private func goIdle() -> LineResult {
+        pendingText = String(decoding: Self.currentLineBytes(), as: UTF8.self)
+        pendingPoint = satchel_rl_point()
+        abandonLine()
+        show("\n")
+        return .idle
     }
 
     private func finish(_ result: ReadlineBridge.HandlerResult, history: Bool) -> LineResult {
@@ -183,7 +197,7 @@ final class LineEditor {
     }
 
     /// Writes to readline's output stream (stdout before readline has one) and flushes.
-    private func show(_ text: String) {
+    func show(_ text: String) {
         satchel_print_flushed(satchel_rl_outstream(), text)
     }
 
@@ -193,9 +207,10 @@ final class LineEditor {
         while read(wakeReadFD, &scratch, scratch.count) > 0 {}
     }
 
-    private static func monotonicNow() -> Double {
+    /// Seconds since boot, suspended time included.
+    static func bootTimeNow() -> Double {
         var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
+        clock_gettime(CLOCK_BOOTTIME, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
     }
 }

@@ -32,8 +32,9 @@ struct CommandDispatcher {
             guard let sessionCommand = command as? any SessionCommand else {
                 throw CommandFailure(status: .usage, message: notHere(args.first ?? ""))
             }
-            guard sessionCommand.global.home == nil, sessionCommand.global.passphraseFd == nil else {
-                throw CommandFailure(status: .usage, message: "--home and --passphrase-fd are set when Satchel starts, not inside the REPL.")
+            let g = sessionCommand.global
+            guard g.home == nil, g.passphraseFd == nil, g.idleLockMinutes == nil else {
+                throw CommandFailure(status: .usage, message: "--home, --passphrase-fd and --idle-lock are set when Satchel starts, not inside the REPL.")
             }
             try sessionCommand.run(in: door)
             return .success

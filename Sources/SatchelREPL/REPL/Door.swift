@@ -15,11 +15,13 @@ final class Door {
         self.prompter = prompter
     }
 
-    /// Unlocks with the global options, runs `body`, locks — whatever happens.
+    /// Unlocks with the global options, runs `body`, locks — whatever happens. At a
+    /// terminal every prompt goes through the idle lock, as in the REPL.
     static func oneShot(_ global: GlobalOptions, _ body: (Door) throws -> Void) throws {
         let vault = try global.unlock()
         defer { vault.lock() }
-        try body(Door(session: Session(vault: vault, configPath: global.configPath), prompter: StdioPrompter()))
+        let session = Session(vault: vault, configPath: global.configPath)
+        try body(Door(session: session, prompter: global.terminalInput(for: session) ?? ScriptInput()))
     }
 
     func say(_ text: String) { prompter.say(text) }

@@ -1,27 +1,32 @@
 import Foundation
 import SatchelStore
 
-/// The REPL on a terminal: GNU readline with Tab completion, memory-only history and
-/// the idle lock. Also the prompter for guided forms, so a form left idle locks too,
-/// and resumes at the same question with the same half-typed answer.
+/// Someone at a terminal: GNU readline with Tab completion, memory-only history and the
+/// idle lock. The REPL's input, and the prompter for every guided form — in the REPL or
+/// started from the shell — so a form left idle locks too, and resumes at the same
+/// question with the same half-typed answer.
 final class ReadlineInput: CommandInput, Relockable {
-    private let editor = LineEditor()
+    private let editor: LineEditor
     private let idleTimeout: Double
     private let passphrases: PassphraseSource
     /// What locking and unlocking do, and the service users Tab offers: given by the
-    /// wiring, so this input knows nothing of the session behind it.
+    /// wiring, so this input knows nothing of the session behind it. `unlock` returns the
+    /// failed unlock attempts made since the previous unlock.
     private let lockVault: () -> Void
-    private let unlockVault: (SecretBytes) throws -> Void
+    private let unlockVault: (SecretBytes) throws -> Int
     private let userHandles: () -> [String]
     private var completions: Completions?
     private var formChoices: [String]?
 
     var isInteractive: Bool { true }
 
+    /// - Parameter promptsToStandardError: prompts, echo and the locked screen go to
+    ///   stderr, for a terminal whose standard output is redirected.
     init(
-        idleMinutes: Double, passphrases: PassphraseSource, lock: @escaping () -> Void,
-        unlock: @escaping (SecretBytes) throws -> Void, userHandles: @escaping () -> [String]
+        idleMinutes: Double, passphrases: PassphraseSource, promptsToStandardError: Bool = false, lock: @escaping () -> Void,
+        unlock: @escaping (SecretBytes) throws -> Int, userHandles: @escaping () -> [String]
     ) {
+        editor = LineEditor(toStandardError: promptsToStandardError)
         idleTimeout = idleMinutes * 60
         self.passphrases = passphrases
         lockVault = lock
@@ -50,7 +55,7 @@ final class ReadlineInput: CommandInput, Relockable {
         // readline redraws one prompt line; anything before the last newline is printed once.
         var lastLine = prompt
         if let nl = prompt.lastIndex(of: "\n") {
-            print(prompt[..<nl])
+            editor.show(String(prompt[...nl]))
             lastLine = String(prompt[prompt.index(after: nl)...])
         }
         while true {
@@ -69,8 +74,8 @@ final class ReadlineInput: CommandInput, Relockable {
         lockVault()
         editor.clearHistory()
         completions = nil
-        print("\u{1B}[2J\u{1B}[3J\u{1B}[H", terminator: "")
-        print("Satchel is locked. Type your passphrase to carry on where you left off.")
+        editor.show("\u{1B}[2J\u{1B}[3J\u{1B}[H")
+        editor.show("Satchel is locked. Type your passphrase to carry on where you left off.\n")
         while true {
             let passphrase: SecretBytes
             do {
@@ -82,8 +87,10 @@ final class ReadlineInput: CommandInput, Relockable {
             }
             defer { passphrase.wipe() }
             do {
-                try unlockVault(passphrase)
-                print("Unlocked.")
+                let failedAttempts = try unlockVault(passphrase)
+                editor.noteActivity()
+                editor.show("Unlocked.\n")
+                UnlockWarning.report(failedAttempts: failedAttempts)
                 return true
             } catch {
                 Console.error("\(error)")

@@ -93,7 +93,8 @@ protocol Relockable {
     func lockAndWait() -> Bool
 }
 
-/// Reads a script's lines: no prompts, no history, nobody to ask.
+/// Reads a script's lines: no prompts, no history, nobody to ask. Also the shell's
+/// prompter when standard input is not a terminal: a missing field is then an error.
 final class ScriptInput: CommandInput {
     var isInteractive: Bool { false }
 

@@ -14,7 +14,7 @@ extension PushEngine {
         let total = ordered.count
         var settled = 0
         progress(0, total)
-        guard total > 0 else { return }
+        guard total > 0 else { return reportHead(into: &report) }
         let capabilities = try fetchCapabilities()
         let patients = ordered.filter { $0.kind == .serviceUser }
         try deliver(patients, capabilities, &report, &settled, total)
@@ -22,6 +22,7 @@ extension PushEngine {
         let ready = ordered.filter { $0.kind != .serviceUser && known.contains($0.subjectID) }
         let waiting = ordered.count - patients.count - ready.count
         try deliver(ready, capabilities, &report, &settled, total)
+        if bundlesSent == 0 { reportHead(into: &report) }
         if waiting > 0 {
             report.why = "\(waiting) record\(waiting == 1 ? "" : "s") wait for their service user's record to reach \(destination.name) first (see queue)"
         }
@@ -85,10 +86,8 @@ extension PushEngine {
             }
         }
         guard !mapped.isEmpty else { return .settled(retry: [], retryAfter: nil, lastReason: nil) }
-        let request = HTTPRequest(
-            method: "POST", url: destination.baseURL,
-            headers: [("Content-Type", "application/fhir+json; charset=utf-8"), ("Accept", "application/fhir+json"), ("Prefer", "return=minimal")],
-            body: BundleBuilder.batch(mapped.map(\.1), mode: mode))
+        let request = bundleRequest(BundleBuilder.batch(mapped.map(\.1), mode: mode, auditHead: auditHead))
+        bundlesSent += 1
         let records = mapped.map(\.0)
         let response: HTTPResponse
         switch Result(catching: { () throws(SyncError) -> HTTPResponse in try perform(request) }) {
@@ -132,6 +131,36 @@ extension PushEngine {
         case .auth:
             _ = try retryAll(records, "credentials refused")
             throw SyncError.auth(authMessage(response.status))
+        }
+    }
+
+    /// A batch Bundle POSTed to the FHIR base.
+    private func bundleRequest(_ body: [UInt8]) -> HTTPRequest {
+        HTTPRequest(
+            method: "POST", url: destination.baseURL,
+            headers: [("Content-Type", "application/fhir+json; charset=utf-8"), ("Accept", "application/fhir+json"), ("Prefer", "return=minimal")],
+            body: body)
+    }
+
+    /// With no Bundle sent (nothing to deliver, or everything waiting for its Patient), one
+    /// Bundle with no entries still reports the audit head: a vault put back to an older
+    /// copy usually has nothing to send. Tried once, never retried: nothing but the report
+    /// is at stake. A failure is noted in the summary; a TLS failure is the usual warning.
+    private func reportHead(into report: inout DeliverySummary) {
+        guard let auditHead else { return }
+        bundlesSent += 1
+        do {
+            let response = try perform(bundleRequest(BundleBuilder.batch([], mode: .putWithClientIDs, auditHead: auditHead)))
+            guard (200..<300).contains(response.status) else {
+                report.why = report.why ?? "\(destination.name) did not take the audit head report (HTTP \(response.status))"
+                return
+            }
+        } catch {
+            if error.code == .tls {
+                stop(&report, error)
+            } else {
+                report.why = report.why ?? "the audit head was not reported to \(destination.name): \(error.message)"
+            }
         }
     }
 

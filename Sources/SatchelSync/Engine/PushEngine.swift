@@ -25,6 +25,10 @@ public final class PushEngine {
     public var maxAttempts = 6
     /// Called with (records settled, records to send); never past 100%.
     public var progress: (Int, Int) -> Void = { _, _ in }
+    /// The vault's audit head as this run found it, reported in every Bundle it sends.
+    var auditHead: AuditHead?
+    /// Bundles this run sent (with nothing sent, one empty Bundle reports the head).
+    var bundlesSent = 0
 
     public init(
         vault: Vault, destination: Destination, transport: any HTTPTransport, clock: any SyncClock = SystemClock(),
@@ -41,7 +45,11 @@ public final class PushEngine {
     public func run(dryRun: Bool = false) -> DeliverySummary {
         var report = DeliverySummary(destination: destination.name)
         do {
-            if !dryRun { try vault.recoverInFlight(destination: destination.name) }
+            if !dryRun {
+                let head = try vault.auditHead()
+                auditHead = AuditHead(workerID: vault.workerID, sequence: head.seq, hash: head.hash)
+                try vault.recoverInFlight(destination: destination.name)
+            }
             report.held = try vault.held(destination: destination.name).count
             let queued = try vault.outbox(destination: destination.name, state: .pending)
             for row in queued where !row.intact {
@@ -67,7 +75,7 @@ public final class PushEngine {
         return report
     }
 
-    private func stop(_ report: inout DeliverySummary, _ failure: SyncError) {
+    func stop(_ report: inout DeliverySummary, _ failure: SyncError) {
         if failure.code == .tls {
             report.securityWarning = "SECURITY: the connection to \(destination.name) failed its TLS check (\(failure.message)). Nothing was sent; this is not retried automatically. Tell your team lead before syncing again."
             report.why = "TLS check failed"

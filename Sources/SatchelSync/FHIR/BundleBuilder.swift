@@ -3,9 +3,13 @@
 public enum BundleBuilder {
     /// A `batch` Bundle (compact JSON, sorted keys). The resources' JSON is spliced in
     /// byte for byte, so the Bundle carries exactly what the mapper produced. No resources:
-    /// no `entry` (FHIR forbids empty arrays).
-    public static func batch(_ resources: [FHIRResource], mode: WriteMode) -> [UInt8] {
-        guard !resources.isEmpty else { return Array(#"{"resourceType":"Bundle","type":"batch"}"#.utf8) }
+    /// no `entry` (FHIR forbids empty arrays). With `auditHead`, `meta.extension` reports
+    /// the vault's audit head (`AuditHead`).
+    public static func batch(_ resources: [FHIRResource], mode: WriteMode, auditHead: AuditHead? = nil) -> [UInt8] {
+        let meta = auditHead?.meta.map { Array(#""meta":"#.utf8) + $0.encoded() } ?? []
+        guard !resources.isEmpty else {
+            return Array("{".utf8) + meta + (meta.isEmpty ? [] : Array(",".utf8)) + Array(#""resourceType":"Bundle","type":"batch"}"#.utf8)
+        }
         var out = Array(#"{"entry":["#.utf8)
         for (n, resource) in resources.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
@@ -17,7 +21,9 @@ public enum BundleBuilder {
             out += resource.json
             out.append(UInt8(ascii: "}"))
         }
-        out += Array(#"],"resourceType":"Bundle","type":"batch"}"#.utf8)
+        out += Array("],".utf8)
+        if !meta.isEmpty { out += meta + Array(",".utf8) }
+        out += Array(#""resourceType":"Bundle","type":"batch"}"#.utf8)
         return out
     }
 

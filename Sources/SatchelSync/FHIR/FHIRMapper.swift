@@ -41,6 +41,15 @@ public enum FHIRMapper {
         case .boundary:
             let discussion = try decode(BoundaryDiscussion.self, record)
             (type, id, body) = ("Communication", context.recordID, BoundaryMapping.communication(discussion, context))
+        case .capacity:
+            let assessment = try decode(CapacityAssessment.self, record)
+            (type, id, body) = ("Observation", context.recordID, CapacityMapping.observation(assessment, context))
+        case .permission:
+            let permission = try decode(MentoringPermission.self, record)
+            (type, id, body) = ("Observation", context.recordID, CapacityMapping.observation(permission, context))
+        case .death:
+            let death = try decode(DeathNotification.self, record)
+            (type, id, body) = ("Observation", context.recordID, DeathMapping.observation(death, context))
         }
         return FHIRResource(type: type, id: id, identifierSystem: identifierSystem, identifierValue: id,
                             json: body.encoded())
@@ -56,6 +65,7 @@ public enum FHIRMapper {
         case .top: ["QuestionnaireResponse"]
         case .consent: ["Consent", "Communication"]
         case .boundary: ["Communication"]
+        case .capacity, .permission, .death: ["Observation"]
         }
     }
 
