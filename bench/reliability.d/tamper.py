@@ -603,6 +603,9 @@ class Worker:
                 con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 con.close()
+        for suffix in ("-wal", "-shm"):      # as an editor careful to leave the modes satchel wants
+            if os.path.exists(db + suffix):
+                os.chmod(db + suffix, 0o600)
         # (c) check names it (config edits: sync must)
         res = {"category": category, "what": e["what"], "sent": True, "shown": True, "named": True, "why": []}
         findings, check_text = None, ""
