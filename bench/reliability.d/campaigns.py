@@ -6,11 +6,10 @@ import os
 import random
 import re
 import shutil
-import sqlite3
 import subprocess
 import time
 
-from common import (vault, new_vault, Server, FaultProxy, saved_ids, copy_vault, integrity_and_records,
+from common import (new_vault, Server, FaultProxy, saved_ids, copy_vault, integrity_and_records,
                     final_record_ids, is_crash, PASSPHRASE)
 from satchel_driver import PtyRun, Repl, add_destination, user_script, contact_line  # on sys.path via common
 
@@ -344,109 +343,30 @@ def disk_full(work, runs, seed=5):
 
 
 # --------------------------------------------------------------------------------------
-# 6. tamper
-AUDIT_COLS = ["at", "action", "actor_id", "record_id", "detail", "prev_hash", "hash"]
-
-
-def _triggers(con, table):
-    return con.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name=?", (table,)).fetchall()
-
-
-def _flip(blob, rng):
-    b = bytearray(blob)
-    i = rng.randrange(len(b))
-    b[i] ^= rng.randrange(1, 256)
-    return bytes(b), i
-
-
-def tamper(work, trials, seed=6):
-    rng = random.Random(seed)
-    v = new_vault(work)
-    canaries = ["TAMPER-%02d-%06x" % (i, rng.randrange(1 << 24)) for i in range(6)]
-    rc, out, err = v.run(stdin_text=user_script("fp", "Fictional Tamper Person", with_consent=False) +
-                         "\n".join(contact_line("fp", c) for c in canaries) + "\n")
-    if rc != 0:
-        raise RuntimeError("setup failed (%d) %s" % (rc, err))
-    v.run("status")          # a clean close: checkpointed
-    # map record id -> canary via a clean history (newest first, so use ids + summaries)
-    master = os.path.join(work, "master")
-    copy_vault(v.home, master)
-    con = sqlite3.connect(os.path.join(master, "vault.sqlite"))
-    rec_ids = [r[0] for r in con.execute("SELECT id FROM record WHERE state='final'")]
-    audit_seqs = [r[0] for r in con.execute("SELECT seq FROM audit")]
-    con.close()
-    detected, crashes, partial, missed = 0, 0, 0, 0
-    notes_missed = []
-    trial_home = os.path.join(work, "trial")
-    tv = vault(work, name="trial")
-    for t in range(trials):
-        shutil.rmtree(trial_home, ignore_errors=True)
-        os.makedirs(trial_home, mode=0o700)
-        db = os.path.join(trial_home, "vault.sqlite")
-        shutil.copyfile(os.path.join(master, "vault.sqlite"), db)
-        os.chmod(db, 0o600)
-        con = sqlite3.connect(db)
-        target = "record" if t % 2 == 0 else "audit"
-        trig = _triggers(con, target)
-        for name, _ in trig:
-            con.execute("DROP TRIGGER %s" % name)
-        if target == "record":
-            rid = rng.choice(rec_ids)
-            body = con.execute("SELECT body FROM record WHERE id=?", (rid,)).fetchone()[0]
-            nb, pos = _flip(body, rng)
-            con.execute("UPDATE record SET body=? WHERE id=?", (nb, rid))
-            what = "record %s body byte %d" % (rid[:8], pos)
-        else:
-            seq = rng.choice(audit_seqs)
-            cols = [c for c in AUDIT_COLS
-                    if con.execute("SELECT %s IS NOT NULL AND length(%s) > 0 FROM audit WHERE seq=?" % (c, c),
-                                   (seq,)).fetchone()[0]]
-            col = rng.choice(cols)
-            val = con.execute("SELECT %s FROM audit WHERE seq=?" % col, (seq,)).fetchone()[0]
-            raw = val if isinstance(val, bytes) else str(val).encode()
-            nb, pos = _flip(raw, rng)
-            if isinstance(val, bytes):
-                con.execute("UPDATE audit SET %s=? WHERE seq=?" % col, (nb, seq))
-            else:
-                con.execute("UPDATE audit SET %s=CAST(? AS TEXT) WHERE seq=?" % col, (nb, seq))
-            what = "audit entry %d column %s byte %d" % (seq, col, pos)
-        for name, sql in trig:
-            con.execute(sql)
-        con.commit()
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.close()
-        if target == "record":
-            rc, out, err = tv.run("history", "fp", timeout=120)
-            leaked = [c for c in canaries if c in out]
-            # the flipped record's own text must not appear, and the command must fail
-            hit = rc == 70
-            if is_crash(rc, err):
-                crashes += 1
-            # partial plaintext: anything printed from a body when the read failed
-            if rc != 0 and leaked:
-                partial += 1
-        else:
-            rc, out, err = tv.run("audit", "verify", timeout=120)
-            hit = rc == 70
-            if is_crash(rc, err):
-                crashes += 1
-        if hit:
-            detected += 1
-        else:
-            missed += 1
-            if len(notes_missed) < 5:
-                notes_missed.append("%s: rc=%d %s" % (what, rc, (err or out).strip()[:120]))
-    # wrong passphrase
-    rc, out, err = v.run("status", "--json", wrong=True)
-    wrong_ok = rc == 77
-    good = missed == 0 and crashes == 0 and partial == 0 and wrong_ok
-    notes = ("%d body flips read with `history`, %d audit flips checked with `audit verify`; detected means exit 70; "
-             "partial plaintext in %d failed reads; wrong passphrase rc=%d (want 77)"
-             % ((trials + 1) // 2, trials // 2, partial, rc))
-    if notes_missed:
-        notes += "; missed: " + " | ".join(notes_missed)
-    return row("6 tamper (byte flips)", "%d flips" % trials, "-", "-", "%d/%d" % (detected, trials), crashes,
-               good, notes)
+# 6. tamper: one edit outside Satchel per trial, every authenticated thing in turn (tamper.py)
+def tamper(work, per_category, jobs=2, seed=6):
+    import tamper as T
+    rows, crashes, wrong_rc = T.tamper(work, per_category, jobs=jobs, seed=seed)
+    trials = sum(r["trials"] for r in rows)
+    detected = sum(r["detected"] for r in rows)
+    log("per category (a: sent, b: shown, c: named; a trial is detected when all three hold):")
+    w = max(len(r["category"]) for r in rows)
+    for r in rows:
+        f = r["failed"]
+        log("%s  %3d trials  %3d detected  %3d missed%s" % (
+            r["category"].ljust(w), r["trials"], r["detected"], r["missed"],
+            "  (failed a %d, b %d, c %d) e.g. %s" % (f["sent"], f["shown"], f["named"], r["example"][:300]) if r["missed"] else ""))
+    failing = [r for r in rows if r["missed"]]
+    good = not failing and crashes == 0 and wrong_rc == 77
+    notes = ("%d categories x %d trials; detected = nothing sent that should not be, nothing shown as valid, and "
+             "`check` (or the refusing command) exit 70 naming it; wrong passphrase rc=%d (want 77)"
+             % (len(rows), per_category, wrong_rc))
+    if failing:
+        notes += "; categories with misses: " + "; ".join(
+            "%s %d/%d (a %d, b %d, c %d)" % (r["category"], r["missed"], r["trials"], r["failed"]["sent"],
+                                             r["failed"]["shown"], r["failed"]["named"]) for r in failing)
+    return row("6 tamper (edits outside Satchel)", "%d edits, %d categories" % (trials, len(rows)), "-", "-",
+               "%d/%d" % (detected, trials), crashes, good, notes)
 
 
 # --------------------------------------------------------------------------------------
