@@ -43,10 +43,12 @@ extension Vault {
                     if f.state == RecordState.final.rawValue { finals[f.id] = f.kind }
                 }
 
+                var queued: Set<String> = []  // "record|destination" with an outbox row
                 var routes: [String: Set<String>] = [:]  // destination → record ids with a row
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY destination, record_id") {
                     let recordID: String = row["record_id"], destination: String = row["destination"]
                     routes[destination, default: []].insert(recordID)
+                    queued.insert("\(recordID)|\(destination)")
                     let label = "outbox row of record \(recordID.prefix(8)) for \(destination)"
                     if !OutboxFacts.isIntact(row, keys) {
                         note(label, "its route, state or receipt was changed outside Satchel (or it was added outside Satchel): it is not sent")
@@ -57,6 +59,9 @@ extension Vault {
                     let recordID: String = row["record_id"], destination: String = row["destination"]
                     routes[destination, default: []].insert(recordID)
                     let label = "held row of record \(recordID.prefix(8)) for \(destination)"
+                    if queued.contains("\(recordID)|\(destination)") {
+                        note(label, "the record is also queued for \(destination): one of the two rows was added outside Satchel")
+                    }
                     if !HeldFacts.isIntact(row, keys) {
                         note(label, "the hold was changed outside Satchel (or added outside Satchel): it is not released")
                     } else if openReason(row["reason"], .held, record: UUID(uuidString: recordID), destination: destination) == "(sealed)" {

@@ -67,13 +67,27 @@ extension Session {
             }
             return (nil, reason)
         }
-        for o in try vault.outbox() where o.state != .delivered || !o.intact {
-            let c = checked(o.recordID, o.intact, o.lastError)
+        let outbox = try vault.outbox(), held = try vault.held()
+        // A record both queued and held for one destination had a row added outside Satchel.
+        let queuedPairs = Set(outbox.map { "\($0.recordID)|\($0.destination)" })
+        let both = Set(held.map { "\($0.recordID)|\($0.destination)" }).intersection(queuedPairs)
+        for o in outbox where o.state != .delivered || !o.intact {
+            let c = checked(o.recordID, o.intact && !both.contains("\(o.recordID)|\(o.destination)"), o.lastError)
             queues[o.destination]?.items.append(item(o.recordID, state: c.state ?? o.state.rawValue, attempts: o.attempts, reason: c.reason))
         }
-        for h in try vault.held() {
-            let c = checked(h.recordID, h.intact, h.reason)
+        for h in held {
+            let c = checked(h.recordID, h.intact && !both.contains("\(h.recordID)|\(h.destination)"), h.reason)
             queues[h.destination]?.items.append(item(h.recordID, state: c.state ?? "held", attempts: nil, reason: c.reason))
+        }
+        // Every final record has one row per registered destination; one with none had
+        // its route removed outside Satchel.
+        var routed: [String: Set<UUID>] = [:]
+        for o in outbox { routed[o.destination, default: []].insert(o.recordID) }
+        for h in held { routed[h.destination, default: []].insert(h.recordID) }
+        for name in try vault.destinations() {
+            for id in headers.keys.sorted(by: { $0.uuidString < $1.uuidString }) where !(routed[name]?.contains(id) ?? false) {
+                queues[name]?.items.append(item(id, state: "damaged", attempts: nil, reason: "its route was removed outside Satchel: neither queued nor held (run `satchel check`)"))
+            }
         }
         return queues.values.sorted { $0.name < $1.name }
     }

@@ -358,7 +358,12 @@ def _kdf_edit(con, m, rng, n):
     column = ["kdf_opslimit", "kdf_memlimit", "kdf_salt", "kdf_algorithm"][n % 4]
     values = {"kdf_opslimit": lambda o, r, n: o + 1, "kdf_memlimit": lambda o, r, n: o // 2,
               "kdf_salt": lambda o, r, n: _flip(o, r), "kdf_algorithm": lambda o, r, n: "argon2i13"}
-    return _header_edit(column, values[column], ["header", "key settings", "key-derivation"])(con, m, rng, n)
+    e = _header_edit(column, values[column], ["header", "key settings", "key-derivation"])(con, m, rng, n)
+    # A changed salt or raised limits give another key-encryption key: no key opens the
+    # vault, so nothing can tell the edit from a wrong passphrase (docs/security.md). The
+    # refusal (77, or 70 below the floor) must name the header's key settings as a cause.
+    e["refused_with"] = (70, 77)
+    return e
 
 
 # -- the audit anchor and log
@@ -621,7 +626,7 @@ class Worker:
             elif findings:       # a list: one of its findings names the thing
                 ok = rc == 70 and any(any(s in f.get("what", "") for s in e["named"]) for f in findings)
             else:                # refused before checking (unlock or open): its message names it
-                ok = rc == 70 and any(s.lower() in err.lower() for s in e["named"])
+                ok = rc in e.get("refused_with", (70,)) and any(s.lower() in err.lower() for s in e["named"])
             if not ok:
                 res["named"] = False
                 res["why"].append("check rc=%d %s" % (rc, check_text.strip().replace("\n", " ")[:200]))
@@ -698,7 +703,7 @@ class Worker:
         elif view == "refuse":
             rc, out, err = self._run("history", "fp")
             texts = [r["text"] for r in m["records"].values() if r["text"]]
-            if rc != 70 or any(t in out for t in texts):
+            if rc not in e.get("refused_with", (70,)) or any(t in out for t in texts):
                 res["shown"] = False
                 res["why"].append("history fp rc=%d%s" % (rc, " and shows records" if any(t in out for t in texts) else ""))
         res["detected"] = res["sent"] and res["shown"] and res["named"]
