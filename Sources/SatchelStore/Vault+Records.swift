@@ -168,6 +168,18 @@ extension Vault {
         } catch { throw error.asVaultError("listing records") }
     }
 
+    /// The ids of final records of one kind, without their rows (for `status`, which
+    /// must stay a few small reads whatever the vault's size).
+    public func finalIDs(kind: RecordKind) throws(VaultError) -> [UUID] {
+        _ = try requireKeys()
+        do {
+            return try db.vaultRead { db in
+                try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM record WHERE kind = ? AND state = 'final'"), arguments: [kind.rawValue])
+                    .compactMap(UUID.init(uuidString:))
+            }
+        } catch { throw error.asVaultError("listing records") }
+    }
+
     // MARK: - Internals
 
     typealias SealedRow = (header: RecordHeader, body: Data, keyVersion: Int)
