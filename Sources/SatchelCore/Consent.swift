@@ -3,7 +3,11 @@ import Foundation
 /// A consent decision (record kind `consent`).
 ///
 /// JSON keys: `scope`, `with`, `decision`, `method`, `reviewDate` (absent when
-/// none), `currentRisk`.
+/// none), `coversFrom` (absent when none), `currentRisk`.
+///
+/// A `share` consent given covers the records written from the moment it is given;
+/// with `coversFrom` it covers records written from the start of that day too (the
+/// worker says the person agreed to share earlier records).
 public struct Consent: RecordPayload {
     public static let recordKind = RecordKind.consent
 
@@ -14,8 +18,10 @@ public struct Consent: RecordPayload {
     public let decision: ConsentDecision
     public let method: ConsentMethod
     public let reviewDate: FieldDay?
+    public let coversFrom: FieldDay?
     public let currentRisk: RiskGrade
 
+    static let coversRule = "only a share consent that is given covers earlier records. Leave --covers-from out for this decision."
     static let writtenRule = "disclose-family consent must be written (SIM guide §56: \"Written consent has been given by the service user\"). Use --method written."
 
     /// Validates and builds a consent record.
@@ -25,13 +31,18 @@ public struct Consent: RecordPayload {
     ///   withdrawing may be verbal: a withdrawal must never be blocked.
     /// - A review date, if any, must be today or later (checked against `now`).
     public init(scope: ConsentScope, with: String, decision: ConsentDecision, method: ConsentMethod,
-                reviewDate: FieldDay? = nil, currentRisk: RiskGrade,
+                reviewDate: FieldDay? = nil, coversFrom: FieldDay? = nil, currentRisk: RiskGrade,
                 now: Date, calendar: Calendar = .london) throws(FieldError) {
         self.with = try FieldText.required(with, field: "with", label: "the person or agency")
         if scope == .discloseFamily, decision == .given, method != .written {
             throw FieldError.on("method", Self.writtenRule)
         }
         try reviewDate?.checkReview(field: "review-date", now: now, calendar: calendar)
+        if let coversFrom {
+            guard scope == .share, decision == .given else { throw FieldError.on("covers-from", Self.coversRule) }
+            try coversFrom.checkNotAfterToday(field: "covers-from", what: "The first day the consent covers", now: now, calendar: calendar)
+        }
+        self.coversFrom = coversFrom
         self.scope = scope
         self.decision = decision
         self.method = method

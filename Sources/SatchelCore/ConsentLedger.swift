@@ -55,6 +55,47 @@ public struct ConsentLedger: Sendable, Equatable {
         return best
     }
 
+    /// Whether the person's share decisions about an agency (known by any of `names`)
+    /// cover a record written at `recordAt`: the latest decision must be given, and a
+    /// consent covers what is written from the moment it is given — or from the start
+    /// of its `coversFrom` day. Consents given one after another without a refusal or
+    /// withdrawal between them (a renewal at review) keep covering what the first one
+    /// did. A refusal or withdrawal is never overridden by a consent that does not say it
+    /// covers the time it applied to.
+    public func shareCoverage(withAnyOf names: [String], recordAt: Date, calendar: Calendar = .london) -> ShareCoverage {
+        let keys = Set(names.map(FieldText.matchKey))
+        // Oldest first; on equal times the later in the list is the later decision.
+        let decisions = entries.enumerated()
+            .filter { $0.element.consent.scope == .share && keys.contains(FieldText.matchKey($0.element.consent.with)) }
+            .sorted { ($0.element.recordedAt, $0.offset) < ($1.element.recordedAt, $1.offset) }
+            .map(\.element)
+        guard let latest = decisions.last else { return .none }
+        switch latest.consent.decision {
+        case .refused: return .refused(on: latest.recordedAt)
+        case .withdrawn: return .withdrawn(on: latest.recordedAt)
+        case .given: break
+        }
+        let run = decisions.reversed().prefix { $0.consent.decision == .given }
+        let day = FieldDay.on(recordAt, calendar: calendar)
+        for entry in run {
+            if let from = entry.consent.coversFrom, !(day < from) { return .covered }
+            if recordAt >= entry.recordedAt { return .covered }
+        }
+        let first = run.last ?? latest
+        return .notYet(givenOn: first.recordedAt, coversFrom: run.compactMap(\.consent.coversFrom).min())
+    }
+
+    /// What the share decisions say about one record (`shareCoverage`).
+    public enum ShareCoverage: Sendable, Equatable {
+        case covered
+        /// Nothing on record about sharing with this agency.
+        case none
+        case refused(on: Date)
+        case withdrawn(on: Date)
+        /// Given, but after the record was written (and not said to cover it).
+        case notYet(givenOn: Date, coversFrom: FieldDay?)
+    }
+
     /// True when the latest `involve` decision for `person` is `given`.
     public func isInvolvementConsented(_ person: String, asOf: Date? = nil) -> Bool {
         decision(scope: .involve, with: person, asOf: asOf) == .given

@@ -51,6 +51,13 @@ public struct FieldDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
         return FieldDay.on(shifted, calendar: calendar)
     }
 
+    /// Whole days from `earlier` to this day (negative when `earlier` is later).
+    public func days(since earlier: FieldDay, calendar: Calendar = .london) -> Int {
+        func noon(_ d: FieldDay) -> Date? { calendar.date(from: DateComponents(year: d.year, month: d.month, day: d.day, hour: 12)) }
+        guard let a = noon(earlier), let b = noon(self) else { return 0 }
+        return calendar.dateComponents([.day], from: a, to: b).day ?? 0
+    }
+
     public static func < (lhs: FieldDay, rhs: FieldDay) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

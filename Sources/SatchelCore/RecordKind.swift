@@ -11,6 +11,7 @@ public enum RecordKind: String, CaseIterable, Codable, Sendable {
     case capacity
     case permission
     case death
+    case disclosure
 }
 
 extension RecordKind {
@@ -27,6 +28,7 @@ extension RecordKind {
         case .capacity: CapacityAssessment.self
         case .permission: MentoringPermission.self
         case .death: DeathNotification.self
+        case .disclosure: Disclosure.self
         }
     }
 

@@ -19,6 +19,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case vaultUpgraded = "vault-upgraded"
     case rekey
     case queue
+    /// A held record released to a destination by a disclosure on a lawful basis (detail: destination and disclosure id).
+    case disclose
+    /// A queued record not yet sent, moved back to held: the consent it went on was withdrawn.
+    case recall
 }
 
 /// The append-only, hash-chained audit log. Each entry carries the hash of the one

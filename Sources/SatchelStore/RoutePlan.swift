@@ -1,7 +1,12 @@
+import Foundation
+
 /// Where a record goes when it is finalised: queued for a destination, or held back
 /// with the reason (the sharing policy said no, or has not been asked yet).
 public enum Route: Sendable, Equatable {
     case queue
+    /// Queued under a disclosure on a lawful basis: the outbox row carries the
+    /// disclosure record's id, and the record is sent with its basis.
+    case disclose(UUID)
     case hold(String)
 }
 

@@ -65,9 +65,36 @@ extension Vault {
                 case .queue:
                     try insertOutbox(db, recordID: id.key, destination: destination, at: now, keys: keys)
                     try AuditLog.append(db, .queue, actor: workerID, record: id.key, detail: destination, at: now, keys: keys)
+                case .disclose(let disclosure):
+                    try insertOutbox(db, recordID: id.key, destination: destination, at: now, disclosure: disclosure, keys: keys)
+                    try AuditLog.append(db, .disclose, actor: workerID, record: id.key, detail: "\(destination) \(disclosure.key)", at: now, keys: keys)
                 }
             }
         } catch { throw error.asVaultError("applying the sharing policy") }
+    }
+
+    /// Moves a queued record not yet sent back to held, with the reason (a withdrawal:
+    /// SIM guide §22). In one transaction the outbox row goes and the held row comes,
+    /// audited. Only a pending row on consent is recalled: one in flight may already
+    /// have arrived, one released by a disclosure does not rest on consent, and one whose
+    /// MAC fails is left alone (named by `satchel check`). Returns false when not recalled.
+    @discardableResult
+    public func recall(_ id: UUID, destination: String, reason: String) throws(VaultError) -> Bool {
+        let keys = try requireKeys()
+        let now = clock()
+        do {
+            return try db.write { db in
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE record_id = ? AND destination = ?"), arguments: [id.key, destination]),
+                      OutboxFacts.isIntact(row, keys)
+                else { return false }
+                let facts = OutboxFacts(row: row)
+                guard facts.state == OutboxState.pending.rawValue, facts.disclosureID == nil else { return false }
+                try db.cachedStatement(sql: "DELETE FROM outbox WHERE record_id = ? AND destination = ?").execute(arguments: [id.key, destination])
+                try insertHeld(db, recordID: id.key, destination: destination, reason: reason, at: now, keys: keys)
+                try AuditLog.append(db, .recall, actor: workerID, record: id.key, detail: destination, at: now, keys: keys)
+                return true
+            }
+        } catch { throw error.asVaultError("holding a queued record back") }
     }
 
     // MARK: - Secrets

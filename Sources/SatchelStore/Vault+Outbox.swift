@@ -19,6 +19,9 @@ public struct OutboxEntry: Sendable, Equatable {
     public let lastError: String?
     public let serverID: String?
     public let serverVersion: String?
+    /// The disclosure (a `disclosure` record) this row was released under, when it goes
+    /// on a lawful basis rather than consent; covered by the row's MAC.
+    public let disclosureID: UUID?
     /// False when the row's MAC fails: its route, state or receipt was changed outside
     /// Satchel (or the vault is locked and it could not be checked). Never sent.
     public let intact: Bool
@@ -31,15 +34,18 @@ extension Vault {
         for name in try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM destination")) {
             switch plan.route(for: name) {
             case .queue: try insertOutbox(db, recordID: recordID, destination: name, at: date, keys: keys)
+            case .disclose(let disclosure):
+                try insertOutbox(db, recordID: recordID, destination: name, at: date, disclosure: disclosure, keys: keys)
+                try AuditLog.append(db, .disclose, actor: workerID, record: recordID, detail: "\(name) \(disclosure.key)", at: date, keys: keys)
             case .hold(let reason): try insertHeld(db, recordID: recordID, destination: name, reason: reason, at: date, keys: keys)
             }
         }
     }
 
-    func insertOutbox(_ db: Database, recordID: String, destination: String, at date: Date, keys: VaultKeys) throws {
-        let facts = OutboxFacts(recordID: recordID, destination: destination, queuedAt: Timestamp.string(date))
-        try db.cachedStatement(sql: "INSERT INTO outbox (record_id, destination, queued_at, mac) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [recordID, destination, facts.queuedAt, facts.mac(keys)])
+    func insertOutbox(_ db: Database, recordID: String, destination: String, at date: Date, disclosure: UUID? = nil, keys: VaultKeys) throws {
+        let facts = OutboxFacts(recordID: recordID, destination: destination, queuedAt: Timestamp.string(date), disclosureID: disclosure?.key)
+        try db.cachedStatement(sql: "INSERT INTO outbox (record_id, destination, queued_at, disclosure_id, mac) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [recordID, destination, facts.queuedAt, facts.disclosureID, facts.mac(keys)])
     }
 
     /// The outbox rows, each marked intact or not (a row whose MAC fails is never sent).
@@ -58,6 +64,7 @@ extension Vault {
                         recordID: id, destination: r["destination"], state: st, attempts: r["attempts"],
                         lastError: openReason(r["last_error"], .outbox, record: id, destination: r["destination"]),
                         serverID: r["server_id"], serverVersion: r["server_version"],
+                        disclosureID: (r["disclosure_id"] as String?).flatMap(UUID.init(uuidString:)),
                         intact: keys.map { OutboxFacts.isIntact(r, $0) } ?? false)
                 }
             }

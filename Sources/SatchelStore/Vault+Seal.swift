@@ -86,6 +86,8 @@ struct OutboxFacts {
     var serverID: String?
     var serverVersion: String?
     var deliveredAt: String?
+    /// The disclosure a row was released under (nil when it goes on consent).
+    var disclosureID: String?
 
     init(row: Row) {
         recordID = row["record_id"]
@@ -95,18 +97,24 @@ struct OutboxFacts {
         serverID = row["server_id"]
         serverVersion = row["server_version"]
         deliveredAt = row["delivered_at"]
+        disclosureID = row["disclosure_id"]
     }
 
-    init(recordID: String, destination: String, queuedAt: String) {
+    init(recordID: String, destination: String, queuedAt: String, disclosureID: String? = nil) {
         self.recordID = recordID
         self.destination = destination
         state = OutboxState.pending.rawValue
         self.queuedAt = queuedAt
+        self.disclosureID = disclosureID
     }
 
     static let label = "satchel/outbox-route/v2"
 
-    var fields: [String?] { [recordID, destination, state, queuedAt, serverID, serverVersion, deliveredAt] }
+    /// A row released under a disclosure adds its id; a row on consent keeps the fields
+    /// it had before disclosures existed, so its MAC still holds.
+    var fields: [String?] {
+        [recordID, destination, state, queuedAt, serverID, serverVersion, deliveredAt] + (disclosureID.map { ["disclosure", $0] } ?? [])
+    }
 
     func mac(_ keys: VaultKeys) -> Data { Data(keys.mac(.route, Self.label, fields)) }
 

@@ -21,6 +21,9 @@ enum VaultSchema {
         m.registerMigration("v4 authenticated facts and confirmed destinations") { db in
             try db.execute(sql: v4)
         }
+        m.registerMigration("v5 disclosures on a lawful basis, recall on withdrawal") { db in
+            try db.execute(sql: v5)
+        }
         return m
     }
 
@@ -251,5 +254,18 @@ enum VaultSchema {
         ALTER TABLE outbox ADD COLUMN mac BLOB;              -- record, destination, state, queued time, receipt
         ALTER TABLE held ADD COLUMN mac BLOB;                -- record, destination, sealed reason, held time
         ALTER TABLE destination ADD COLUMN definition BLOB;  -- sealed: the definition the worker confirmed
+        """
+
+    /// A record may go to a destination on a disclosure (SIM guide §48-52) rather than
+    /// consent: its outbox row names the disclosure record. A withdrawal moves rows not
+    /// yet sent back to held, so a pending row may now leave the outbox — only in the
+    /// transaction that holds it again (`Vault.recall`), and audited.
+    static let v5 = """
+        ALTER TABLE outbox ADD COLUMN disclosure_id TEXT REFERENCES record(id);
+
+        DROP TRIGGER outbox_rows_leave_when_delivered;
+        CREATE TRIGGER outbox_rows_leave_when_delivered_or_recalled BEFORE DELETE ON outbox
+        WHEN OLD.state NOT IN ('delivered', 'pending')
+        BEGIN SELECT RAISE(ABORT, 'an outbox row leaves only once delivered, or recalled while pending'); END;
         """
 }

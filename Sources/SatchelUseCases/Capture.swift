@@ -24,8 +24,12 @@ public struct CaptureReceipt: Sendable {
     public let initials: String?
     /// Destinations the sharing policy held the record back from.
     public let heldFrom: Int
-    /// Held records a consent released to the outbox.
+    /// Held records a consent or disclosure released to the outbox.
     public let released: Int
+    /// Queued records not yet sent that a withdrawal or refusal held back again.
+    public var recalled = 0
+    /// The policy could not be asked again after a consent or disclosure; the next sync asks it.
+    public var reevaluationWarning: String?
     /// What the form has to say (e.g. "Risk raised from Medium to High").
     public let note: String?
     /// A configuration problem that held the record everywhere.

@@ -21,6 +21,12 @@ extension Session {
 
     private func capture(_ form: FormSpec, id: UUID, subject: UUID) throws -> Capture {
         var (context, reads) = try context(for: form.kind == .serviceUser ? nil : subject)
+        if form.kind == .disclosure {
+            context.workerName = vault.workerName
+            context.destinations = ((try? config())?.destinations ?? []).map(\.name)
+            context.records = try vault.headers(subject: subject, state: .final).filter { $0.intact && $0.id != subject }
+                .map { RecordBrief(id: $0.id, kind: $0.kind, writtenAt: $0.finalisedOrCreatedAt) }
+        }
         if form.kind == .death {
             let police = try policeContactTimes(of: subject)
             context.policeContacts = police.times
@@ -72,18 +78,31 @@ extension Session {
     public func finalise(_ capture: inout Capture, answers: FormAnswers, built: BuiltRecord) throws -> CaptureReceipt {
         try checkAliasIsFree(capture, answers)
         let configWarning = checkDestinations()
+        var grants = capture.context.disclosures
+        if let disclosure = built.payload as? Disclosure, let own = DisclosureGrant.of(id: capture.id, disclosure) { grants.append(own) }
+        let question = RecordBrief(id: capture.id, kind: capture.kind, writtenAt: clock())
         let header = try vault.saveFinal(
             draft(capture, try RecordCodec.encode(built.payload), formVersion: built.formVersion),
-            routes: routes(kind: capture.kind, consents: capture.context.consents), reads: capture.reads)
+            routes: routes(question, consents: capture.context.consents, disclosures: grants), reads: capture.reads)
         capture.reads = []
         if capture.kind == .serviceUser, let user = built.payload as? ServiceUser { remember(user, id: header.id) }
-        let released = capture.kind == .consent ? ((try? reevaluateHeld(subject: capture.subject)) ?? 0) : 0
+        // A consent or disclosure changes what may go: ask again for this person (a
+        // failure here is caught by the next sync, which asks before sending anything).
+        var again = Reevaluation()
+        var reevaluationWarning: String?
+        if capture.kind == .consent || capture.kind == .disclosure {
+            do { again = try reevaluate(subject: capture.subject) } catch {
+                reevaluationWarning = "Warning: the sharing policy could not be asked again (\(error)); `sync` asks it before sending anything."
+            }
+        }
         let users = (try? serviceUsers()) ?? [:]
         var receipt = CaptureReceipt(
             header: header, alias: answers.given("alias"),
             initials: capture.kind == .serviceUser ? nil : users[header.subjectID]?.initials,
             heldFrom: (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0,
-            released: released, note: built.note, configWarning: configWarning)
+            released: again.released, note: built.note, configWarning: configWarning)
+        receipt.recalled = again.recalled
+        receipt.reevaluationWarning = reevaluationWarning
         if MentoringStanding.mentoringKinds.contains(capture.kind) { receipt.standing = capture.context.standing.warnings }
         return receipt
     }

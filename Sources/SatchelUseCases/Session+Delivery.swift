@@ -13,7 +13,7 @@ extension Session {
     ) throws -> [DeliverySummary] {
         if !dryRun {
             if let warning = checkDestinations() { throw UseCaseError(.config, warning) }
-            try reevaluateHeld()
+            try reevaluate()
         }
         let targets = try name.map { [try destination(named: $0)] } ?? config().destinations
         guard !targets.isEmpty else {

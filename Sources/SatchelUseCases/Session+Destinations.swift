@@ -46,7 +46,7 @@ extension Session {
         try Data(text.utf8).write(to: path, options: .atomic)
         forgetConfig()
         try register(d, definition: DestinationDefinition(d))
-        try reevaluateHeld()
+        try reevaluate()
         return path
     }
 
@@ -101,7 +101,7 @@ extension Session {
                 "destination \(review.name): config.toml changed while you were confirming it; nothing was confirmed. Run `satchel destination confirm \(review.name)` again to see it as it is now.")
         }
         try register(d, definition: review.definition)
-        return try reevaluateHeld()
+        return try reevaluate().released
     }
 
     /// Registers `d` with its definition sealed as confirmed, or replaces the confirmed

@@ -63,10 +63,10 @@ extension Session {
         }
     }
 
-    /// For each configured destination: queue, or hold with the policy's reason. With a
-    /// broken configuration everything is held (never shared by accident); a destination
-    /// not confirmed as configured holds with what to run.
-    func routes(kind: RecordKind, consents: ConsentLedger) -> RoutePlan {
+    /// For each configured destination: queue (on consent or a disclosure), or hold with
+    /// the policy's reason. With a broken configuration everything is held (never shared
+    /// by accident); a destination not confirmed as configured holds with what to run.
+    func routes(_ record: RecordBrief, consents: ConsentLedger, disclosures: [DisclosureGrant]) -> RoutePlan {
         guard let config = try? config(), let states = try? destinationConfirmations() else { return .notYetChecked }
         var plan = RoutePlan(otherwise: .hold(Route.notYetChecked))
         for d in config.destinations {
@@ -74,26 +74,50 @@ extension Session {
                 plan.routes[d.name] = .hold(unconfirmed)
                 continue
             }
-            plan.routes[d.name] = SharingPolicy.holdReason(kind: kind, rule: d.rule, consents: consents).map(Route.hold) ?? .queue
+            plan.routes[d.name] = Self.route(SharingPolicy.decide(record, rule: d.rule, consents: consents, disclosures: disclosures))
         }
         return plan
     }
 
-    /// Asks the policy again about held records (all, or one service user's): a consent
-    /// given since, or a destination added since, releases them to the outbox.
-    /// Returns how many were released.
+    static func route(_ decision: SharingDecision) -> Route {
+        switch decision {
+        case .share: .queue
+        case .disclose(let grant): .disclose(grant.id)
+        case .hold(let reason): .hold(reason)
+        }
+    }
+
+    /// What was decided when the policy was asked again.
+    public struct Reevaluation: Sendable, Equatable {
+        /// Held records released to the outbox (on consent or a disclosure).
+        public var released = 0
+        /// Queued records not yet sent, held back again (a withdrawal).
+        public var recalled = 0
+    }
+
+    /// Asks the policy again about held records and records queued but not yet sent (all,
+    /// or one service user's): a consent given since, a disclosure, or a destination
+    /// confirmed since releases held ones; a withdrawal or refusal since holds queued ones
+    /// back (SIM guide §22). Asked after every consent or disclosure is recorded, and at
+    /// the start of every sync, so a withdrawal takes effect before the next sync.
     @discardableResult
-    func reevaluateHeld(subject: UUID? = nil) throws -> Int {
+    func reevaluate(subject: UUID? = nil) throws -> Reevaluation {
         let config = try config()
         let states = try destinationConfirmations()
         // Only a destination confirmed as configured is released to; the others keep
         // their holds, with what to run as the reason.
         let rules = Dictionary(uniqueKeysWithValues: config.destinations.filter { states[$0.name]?.isConfirmed == true }.map { ($0.name, $0.rule) })
         let held = try vault.held()
-        guard !held.isEmpty else { return 0 }
+        let pending = try vault.outbox(state: .pending).filter { $0.intact && $0.disclosureID == nil }
+        var result = Reevaluation()
+        guard !held.isEmpty || !pending.isEmpty else { return result }
         let headers = Dictionary(uniqueKeysWithValues: try vault.headers(state: .final).map { ($0.id, $0) })
-        var ledgers: [UUID: ConsentLedger] = [:]
-        var released = 0
+        var people: [UUID: (ConsentLedger, [DisclosureGrant])] = [:]
+        func decision(_ h: RecordHeader, _ rule: SharingRule) throws -> SharingDecision {
+            if people[h.subjectID] == nil { people[h.subjectID] = (try consents(for: h.subjectID), try disclosures(for: h.subjectID)) }
+            let (ledger, grants) = people[h.subjectID] ?? (ConsentLedger([]), [])
+            return SharingPolicy.decide(RecordBrief(id: h.id, kind: h.kind, writtenAt: h.finalisedOrCreatedAt), rule: rule, consents: ledger, disclosures: grants)
+        }
         for entry in held {
             guard let h = headers[entry.recordID], subject == nil || h.subjectID == subject else { continue }
             guard let rule = rules[entry.destination] else {
@@ -101,15 +125,46 @@ extension Session {
                 if reason != entry.reason { try vault.decide(h.id, destination: entry.destination, route: .hold(reason)) }
                 continue
             }
-            if ledgers[h.subjectID] == nil { ledgers[h.subjectID] = try consents(for: h.subjectID) }
-            let reason = SharingPolicy.holdReason(kind: h.kind, rule: rule, consents: ledgers[h.subjectID] ?? ConsentLedger([]))
-            if let reason {
-                if reason != entry.reason { try vault.decide(h.id, destination: entry.destination, route: .hold(reason)) }
+            let route = Self.route(try decision(h, rule))
+            if case .hold(let reason) = route {
+                if reason != entry.reason { try vault.decide(h.id, destination: entry.destination, route: route) }
             } else {
-                try vault.decide(h.id, destination: entry.destination, route: .queue)
-                released += 1
+                try vault.decide(h.id, destination: entry.destination, route: route)
+                result.released += 1
             }
         }
-        return released
+        // Only consent is taken back: a destination whose kinds changed since a record was
+        // queued gets what was queued under the definition the worker confirmed then.
+        for entry in pending {
+            guard let h = headers[entry.recordID], h.intact, subject == nil || h.subjectID == subject, let rule = rules[entry.destination],
+                  rule.kinds.contains(h.kind)
+            else { continue }
+            switch try decision(h, rule) {
+            case .share:
+                continue
+            case .hold(let reason):
+                if try vault.recall(h.id, destination: entry.destination, reason: reason) { result.recalled += 1 }
+            case .disclose(let grant):
+                // Consent no longer covers it, a disclosure does: it goes under the disclosure's basis.
+                if try vault.recall(h.id, destination: entry.destination, reason: "re-queued under disclosure \(Self.short(grant.id))") {
+                    try vault.decide(h.id, destination: entry.destination, route: .disclose(grant.id))
+                }
+            }
+        }
+        return result
+    }
+
+    /// What the person's disclosures to destinations release (each read audited).
+    func disclosures(for subject: UUID) throws -> [DisclosureGrant] {
+        let ids = try vault.headers(subject: subject, state: .final, kind: .disclosure).filter(\.intact).map(\.id)
+        guard !ids.isEmpty else { return [] }
+        return Self.grants(try vault.read(ids, reason: "disclosure check"))
+    }
+
+    /// Oldest first, so the latest disclosure naming a record is the one it goes under.
+    static func grants(_ records: [StoredRecord]) -> [DisclosureGrant] {
+        records.sorted { $0.header.finalisedOrCreatedAt < $1.header.finalisedOrCreatedAt }.compactMap { r in
+            (try? RecordCodec.decode(Disclosure.self, from: r.body)).flatMap { DisclosureGrant.of(id: r.header.id, $0) }
+        }
     }
 }

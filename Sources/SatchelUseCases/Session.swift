@@ -154,6 +154,12 @@ public final class Session {
         let (ids, damaged) = try consentIDs(for: subject)
         let opened = try vault.readForSave(ids, reason: "consent check")
         c.consents = Self.ledger(opened.records, damaged: damaged)
+        let disclosureIDs = try vault.headers(subject: subject, state: .final, kind: .disclosure).filter(\.intact).map(\.id)
+        if !disclosureIDs.isEmpty {
+            let grants = try vault.readForSave(disclosureIDs, reason: "disclosure check")
+            c.disclosures = Self.grants(grants.records)
+            reads += grants.reads
+        }
         let standing = try standingForSave(of: subject)
         c.standing = standing.standing
         return (c, reads + opened.reads + standing.reads)

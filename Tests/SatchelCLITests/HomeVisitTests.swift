@@ -135,6 +135,7 @@ struct HomeVisitTests {
         // Consent to share with the NHS record, partly given as flags.
         try answer(pty, "satchel T.M.> ", "consent add --scope share --with nhs-epr --decision given --method written --risk medium")
         try answer(pty, "Review date [", "")
+        try answer(pty, "Also covers records written from [", "")
         try answer(pty, "[f]: ", "f")
         try pty.expect("Saved and finalised consent")
 

@@ -106,7 +106,8 @@ struct OutboxTests {
         "the schema refuses outbox rows for drafts, deleting undelivered rows and going backwards",
         arguments: [
             "INSERT INTO outbox (record_id, destination, queued_at) VALUES (:draft, 'nhs-epr', 'x')",
-            "DELETE FROM outbox WHERE record_id = :final",
+            // A pending row may leave only when recalled to held (Vault.recall); one in flight never.
+            "UPDATE outbox SET state = 'in-flight' WHERE record_id = :final; DELETE FROM outbox WHERE record_id = :final",
             "UPDATE outbox SET state = 'delivered' WHERE record_id = :final",
             "UPDATE outbox SET destination = 'police' WHERE record_id = :final",
         ])
@@ -124,6 +125,30 @@ struct OutboxTests {
                 try $0.execute(sql: sql, arguments: ["draft": draft.id.uuidString.lowercased(), "final": user.uuidString.lowercased()])
             }
         }
+        try checkInvariant(t)
+    }
+
+    @Test("a withdrawal recalls a pending row to held, audited; a row in flight or released by a disclosure stays")
+    func recall() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try t.vault.addDestination("police")
+        let user = try t.addServiceUser()
+        let contact = RecordDraft(kind: .contact, subjectID: user, body: [])
+        try t.vault.saveFinal(contact, routes: .queueEverywhere)
+        let disclosed = RecordDraft(kind: .contact, subjectID: user, body: [])
+        try t.vault.saveFinal(disclosed, routes: RoutePlan(otherwise: .disclose(contact.id)))
+        try t.vault.markInFlight([user], destination: "police")
+
+        #expect(try t.vault.recall(contact.id, destination: "police", reason: "withdrawn"))
+        #expect(try !t.vault.recall(user, destination: "police", reason: "withdrawn"), "in flight: it may already have arrived")
+        #expect(try !t.vault.recall(disclosed.id, destination: "police", reason: "withdrawn"), "a disclosure does not rest on consent")
+        #expect(try t.vault.held().map(\.recordID) == [contact.id])
+        #expect(try t.vault.held().first?.reason == "withdrawn")
+        #expect(try t.vault.outbox().first { $0.recordID == disclosed.id }?.disclosureID == contact.id)
+        #expect(try t.vault.outbox().allSatisfy(\.intact))
+        let actions = try t.vault.db.read { try String.fetchAll($0, sql: "SELECT action FROM audit") }
+        #expect(actions.contains("recall") && actions.contains("disclose"))
         try checkInvariant(t)
     }
 

@@ -128,4 +128,13 @@ enum Fixtures {
             policeContacts: [now.addingTimeInterval(-30 * 3600)], now: now, calendar: calendar)
         return record("d3a7c0de-1111-4222-8333-944455556666", .death, body: try encode(d), role: .police)
     }
+
+    /// A police mentor's disclosure to prevent serious harm, scored with the matrix (SIM §50).
+    static func disclosure() throws -> OutgoingRecord {
+        let d = try Disclosure(
+            to: "police", recipient: .destination, records: [uuid("b7e1c2d3-4f50-4a61-8b72-c3d4e5f60718")], from: nil,
+            basis: .preventSeriousHarm, reason: "Fictional: threatened to harm a neighbour during the visit.",
+            likelihood: 4, impact: 4, decidedBy: "Mentor Example", currentRisk: .high)
+        return record("d15c1050-0000-4000-8000-00000000d15c", .disclosure, body: try encode(d), role: .police)
+    }
 }

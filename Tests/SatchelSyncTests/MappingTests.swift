@@ -117,7 +117,13 @@ struct MappingTests {
         let c = try mapped(try Fixtures.consent(), golden: "consent", type: "Consent")
         #expect(c["status"]?.stringValue == "active")
         #expect(c["provision"]?["type"]?.stringValue == "permit")
-        #expect(c["provision"]?["period"]?["end"]?.stringValue == "2027-05-23")
+        // The review date is a reminder, never the end of the consent (issue 12).
+        #expect(c["provision"]?["period"] == nil)
+        let review = c["extension"]?.arrayValue?.first { $0["url"]?.stringValue?.hasSuffix("/consent-review-date") == true }
+        #expect(review?["valueDate"]?.stringValue == "2027-05-23")
+        // One decision time: the finalisation time, which the device orders decisions by.
+        #expect(c["dateTime"]?.stringValue == FHIRDate.dateTime(Fixtures.now))
+        #expect(c["provision"]?["dataPeriod"]?["start"]?.stringValue == FHIRDate.dateTime(Fixtures.now))
         #expect(c["policy"] != nil || c["policyRule"] != nil) // R4 ppc-1
     }
 
@@ -167,6 +173,27 @@ struct MappingTests {
         #expect(o["valueDateTime"]?.stringValue == "2026-11-23T11:00:00Z")
         let flag = o["extension"]?.arrayValue?.first { $0["url"]?.stringValue?.hasSuffix("police-complaints-referral-required") == true }
         #expect(flag?["valueBoolean"]?.boolValue == true)
+    }
+
+    @Test func disclosureToCommunication() throws {
+        let c = try mapped(try Fixtures.disclosure(), golden: "communication-disclosure", type: "Communication")
+        #expect(c["reasonCode"]?.arrayValue?.first?["coding"]?.arrayValue?.first?["code"]?.stringValue == "prevent-serious-harm")
+        #expect(c["about"]?.arrayValue?.first?["identifier"]?["value"]?.stringValue == "b7e1c2d3-4f50-4a61-8b72-c3d4e5f60718")
+        #expect(c["recipient"]?.arrayValue?.first?["display"]?.stringValue == "police (destination)")
+    }
+
+    @Test("a record sent under a disclosure carries the lawful basis in meta.extension, and stays valid R4")
+    func basisOnTheWire() throws {
+        var record = try Fixtures.contact()
+        let disclosure = UUID()
+        record.disclosure = (disclosure, .preventDetectCrime)
+        let resource = try FHIRMapper.resource(for: record)
+        try Validator.expectValid(resource.json, name: "encounter-disclosed")
+        let meta = try #require(JSONValue.parse(resource.json)?["meta"])
+        let extensions = meta["extension"]?.arrayValue ?? []
+        #expect(extensions.first { $0["url"]?.stringValue?.hasSuffix("/lawful-basis") == true }?["valueCoding"]?["code"]?.stringValue == "prevent-detect-crime")
+        #expect(extensions.first { $0["url"]?.stringValue?.hasSuffix("/released-by-disclosure") == true }?["valueIdentifier"]?["value"]?.stringValue == disclosure.uuidString.lowercased())
+        #expect(JSONValue.parse(try FHIRMapper.resource(for: try Fixtures.contact()).json)?["meta"]?["extension"] == nil, "absent on consent")
     }
 
     @Test func identifierOnlyReferences() throws {

@@ -15,4 +15,13 @@ public enum VaultFileEditor {
         }
         try db.close()
     }
+
+    /// The first column of each row `sql` returns, read-only (the audit log's clear columns, say).
+    public static func strings(_ databasePath: String, _ sql: String) throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let db = try DatabaseQueue(path: databasePath, configuration: configuration)
+        defer { try? db.close() }
+        return try db.read { try String.fetchAll($0, sql: sql) }
+    }
 }

@@ -12,11 +12,19 @@ public struct FormContext: Sendable {
     public var lastRiskByDomain: [RiskDomain: RiskGrade] = [:]
     /// Every consent decision on record for this person.
     public var consents = ConsentLedger([])
+    /// What this person's disclosures to destinations release (SIM guide §48-52).
+    public var disclosures: [DisclosureGrant] = []
     /// Where this person's mentoring stands (SIM guide §20, §21).
     public var standing = MentoringStanding()
     /// When this person's contacts that involved a police mentor took place (for a death
     /// record: the SIM guide §63 referral). Filled only for the `death` form.
     public var policeContacts: [Date] = []
+    /// The worker's name (the default for who decided a disclosure).
+    public var workerName = ""
+    /// The destinations in config.toml (a disclosure goes to one of them). Filled only for the `disclosure` form.
+    public var destinations: [String] = []
+    /// This person's final records, newest first: what a disclosure may name. Filled only for the `disclosure` form.
+    public var records: [RecordBrief] = []
 
     public init(now: Date, role: Role) {
         self.now = now

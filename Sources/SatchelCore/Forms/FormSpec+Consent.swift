@@ -19,6 +19,14 @@ extension FormSpec {
                 flag: "review-date", question: "Review date", help: "When to check the decision again. Today or later.",
                 allowed: "23/11/2027 or 2027-11-23, or empty", required: false,
                 check: { t, c throws(FieldError) in _ = try FieldDay.reviewDate(t, now: c.now, calendar: c.calendar) }),
+            FormField(
+                flag: "covers-from", question: "Also covers records written from",
+                help: "A consent given covers records written from now on. To share records written earlier (e.g. while sharing was refused), give the first day it covers.",
+                allowed: "23/11/2026 or 2026-11-23, today or earlier, or empty", required: false,
+                applies: { a in a["scope"]?.lowercased() == ConsentScope.share.rawValue && a["decision"]?.lowercased() == ConsentDecision.given.rawValue },
+                check: { t, c throws(FieldError) in
+                    _ = try FieldDay.notAfterToday(t, field: "covers-from", what: "The first day the consent covers", now: c.now, calendar: c.calendar)
+                }),
             .currentRisk,
         ],
         build: { a, c throws(FieldError) in
@@ -28,6 +36,7 @@ extension FormSpec {
                 decision: try ConsentDecision.parse(a["decision"] ?? "", field: "decision"),
                 method: try ConsentMethod.parse(a["method"] ?? "", field: "method"),
                 reviewDate: try a.given("review-date").map { t throws(FieldError) in try FieldDay.reviewDate(t, now: c.now, calendar: c.calendar) },
+                coversFrom: try a.given("covers-from").map { t throws(FieldError) in try FieldDay.parse(t, field: "covers-from", now: c.now, calendar: c.calendar) },
                 currentRisk: try RiskGrade.parse(a["risk"] ?? "", field: "risk"),
                 now: c.now, calendar: c.calendar)
             return BuiltRecord(payload: consent)

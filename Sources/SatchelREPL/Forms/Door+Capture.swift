@@ -54,6 +54,10 @@ extension Door {
                 ? "queued for delivery" : "held back from \(r.heldFrom) destination\(r.heldFrom == 1 ? "" : "s") (see `queue`)"
             say("Saved and finalised \(r.header.kind.rawValue) \(id)\(r.initials.map { " for \($0)" } ?? ""); \(fate).")
         }
+        if r.recalled > 0 {
+            say("\(r.recalled) queued record\(r.recalled == 1 ? "" : "s") for this person not yet sent now held back again (see `queue`).")
+        }
+        if let warning = r.reevaluationWarning { Console.error(warning) }
         if r.released > 0 {
             say("\(r.released) held record\(r.released == 1 ? "" : "s") for this person now queued for delivery.")
         }

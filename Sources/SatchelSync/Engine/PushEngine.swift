@@ -57,7 +57,8 @@ public final class PushEngine {
                     record: row.recordID.uuidString.lowercased(), kind: "outbox row",
                     reason: "its route was changed outside Satchel; not sent (run `satchel check`)"))
             }
-            let ordered = try loadInOrder(queued.filter(\.intact).map(\.recordID), dryRun: dryRun, into: &report)
+            var ordered = try loadInOrder(queued.filter(\.intact).map(\.recordID), dryRun: dryRun, into: &report)
+            try attachBases(&ordered, queued, into: &report)
             if dryRun {
                 report.wouldSend = ordered.map { "\($0.kind.rawValue) \($0.id.uuidString.lowercased().prefix(8))" }
                 report.stillQueued = ordered.count
@@ -83,6 +84,31 @@ public final class PushEngine {
             report.why = "couldn't reach \(destination.name) (\(failure.code.rawValue)): \(failure.message)"
         } else {
             report.why = failure.message
+        }
+    }
+
+    /// Each record released by a disclosure goes with its lawful basis, read from the
+    /// disclosure record. When that record cannot be read intact, the records it released
+    /// are quarantined: never sent without the basis they were released on.
+    func attachBases(_ records: inout [OutgoingRecord], _ rows: [OutboxEntry], into report: inout DeliverySummary) throws {
+        let under = Dictionary(rows.compactMap { r in r.disclosureID.map { (r.recordID, $0) } }, uniquingKeysWith: { a, _ in a })
+        guard !under.isEmpty else { return }
+        let opened = try vault.readIntact(Array(Set(under.values)), purpose: .view, reason: "sync \(destination.name) basis")
+        var bases: [UUID: LawfulBasis] = [:]
+        for r in opened.records {
+            if let d = try? RecordCodec.decode(Disclosure.self, from: r.body) { bases[r.header.id] = d.basis }
+        }
+        records = records.compactMap { record in
+            guard let disclosure = under[record.id] else { return record }
+            guard let basis = bases[disclosure] else {
+                report.quarantined.append(.init(
+                    record: record.id.uuidString.lowercased(), kind: record.kind.rawValue,
+                    reason: "released by disclosure \(disclosure.uuidString.lowercased().prefix(8)), which cannot be read intact; not sent (run `satchel check`)"))
+                return nil
+            }
+            var r = record
+            r.disclosure = (disclosure, basis)
+            return r
         }
     }
 

@@ -12,12 +12,7 @@ enum BoundaryMapping {
             "Legal position explained: \(d.legalExplained ? "yes" : "no")",
             "Service user's response: \(d.response)",
         ]
-        return .members([
-            "resourceType": "Communication",
-            "id": .string(c.recordID),
-            "meta": c.meta(),
-            "extension": .array(extensions),
-            "identifier": [MappingContext.localIdentifier(c.recordID)],
+        return c.resource("Communication", extensions: extensions, [
             "status": "completed",
             "category": [MappingContext.concept(MappingContext.codeSystem("communication-category"),
                                                 "boundary-discussion", "Boundary discussion")],

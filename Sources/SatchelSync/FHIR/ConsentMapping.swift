@@ -13,12 +13,16 @@ enum ConsentMapping {
         var extensions = c.commonExtensions(currentRisk: consent.currentRisk, authority: nil)
         extensions.append(["url": .string(MappingContext.ext("consent-method")),
                            "valueCode": .string(consent.method.rawValue)])
+        // A review date is a reminder, not the end of the consent: never provision.period.end.
+        if let review = consent.reviewDate {
+            extensions.append(["url": .string(MappingContext.ext("consent-review-date")), "valueDate": .string(review.iso)])
+        }
         let role = consent.scope == .involve
             ? MappingContext.concept(participationType, "PART", "Participation")
             : MappingContext.concept(participationType, "IRCP", "information recipient")
         let provision: JSONValue = .members([
             "type": .string(permit ? "permit" : "deny"),
-            "period": consent.reviewDate.map { ["end": .string($0.iso)] },
+            "dataPeriod": dataPeriod(consent, c),
             "actor": [["role": role, "reference": ["display": .string(consent.with)]]],
         ])
         return .members([
@@ -35,13 +39,21 @@ enum ConsentMapping {
                                        scopeDisplay(consent.scope)),
             ],
             "patient": c.patientReference,
-            "dateTime": c.capturedAt,
+            // The time of the decision: when it was finalised, the time the device orders decisions by.
+            "dateTime": c.finalisedAt,
             "performer": [c.patientReference],
             "policy": [["uri": .string(policyURI)]],
             "policyRule": permit ? MappingContext.concept(actCode, "OPTIN", "opt-in")
                                  : MappingContext.concept(actCode, "OPTOUT", "opt-out"),
             "provision": provision,
         ])
+    }
+
+    /// A share consent given covers the records written from the moment it is given, or
+    /// from the start of its covers-from day: `provision.dataPeriod.start` says which.
+    static func dataPeriod(_ consent: Consent, _ c: MappingContext) -> JSONValue? {
+        guard consent.scope == .share, consent.decision == .given else { return nil }
+        return ["start": consent.coversFrom.map { .string($0.iso) } ?? c.finalisedAt]
     }
 
     /// given → active, refused → rejected, withdrawn → inactive.

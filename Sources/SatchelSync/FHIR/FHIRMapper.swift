@@ -50,6 +50,9 @@ public enum FHIRMapper {
         case .death:
             let death = try decode(DeathNotification.self, record)
             (type, id, body) = ("Observation", context.recordID, DeathMapping.observation(death, context))
+        case .disclosure:
+            let disclosure = try decode(Disclosure.self, record)
+            (type, id, body) = ("Communication", context.recordID, DisclosureMapping.communication(disclosure, context))
         }
         return FHIRResource(type: type, id: id, identifierSystem: identifierSystem, identifierValue: id,
                             json: body.encoded())
@@ -64,7 +67,7 @@ public enum FHIRMapper {
         case .risk: ["RiskAssessment"]
         case .top: ["QuestionnaireResponse"]
         case .consent: ["Consent", "Communication"]
-        case .boundary: ["Communication"]
+        case .boundary, .disclosure: ["Communication"]
         case .capacity, .permission, .death: ["Observation"]
         }
     }

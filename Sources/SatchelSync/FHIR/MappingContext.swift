@@ -19,10 +19,31 @@ struct MappingContext: Sendable {
         ["system": .string(FHIRMapper.identifierSystem), "value": .string(value)]
     }
 
-    /// `meta`: the author's role as a tag (and a profile when given).
+    /// The members every mapped resource starts with: type, id, meta, extensions and the
+    /// local identifier. `rest` adds the resource's own.
+    func resource(_ type: String, extensions: [JSONValue], _ rest: [String: JSONValue?]) -> JSONValue {
+        let head: [String: JSONValue?] = [
+            "resourceType": .string(type),
+            "id": .string(recordID),
+            "meta": meta(),
+            "extension": Self.nonEmpty(extensions),
+            "identifier": [Self.localIdentifier(recordID)],
+        ]
+        return .members(head.merging(rest) { _, own in own })
+    }
+
+    /// `meta`: the author's role as a tag (and a profile when given); for a record sent
+    /// under a disclosure, the lawful basis and the disclosure as meta extensions.
     func meta(profile: String? = nil) -> JSONValue {
         let role = record.authorRole
+        let basis: JSONValue? = record.disclosure.map { d in
+            [
+                ["url": .string(Self.ext("lawful-basis")), "valueCoding": DisclosureMapping.basisCoding(d.basis)],
+                ["url": .string(Self.ext("released-by-disclosure")), "valueIdentifier": Self.localIdentifier(d.id.uuidString.lowercased())],
+            ]
+        }
         return .members([
+            "extension": basis,
             "profile": profile.map { [.string($0)] },
             "tag": [[
                 "system": .string(Self.codeSystem("author-role")),

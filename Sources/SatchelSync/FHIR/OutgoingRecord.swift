@@ -15,6 +15,8 @@ public struct OutgoingRecord: Sendable {
     public let formVersion: Int
     /// The payload JSON exactly as sealed (dates ISO 8601).
     public let body: [UInt8]
+    /// The disclosure it is sent under, when it goes on a lawful basis rather than consent.
+    public var disclosure: (id: UUID, basis: LawfulBasis)?
 
     public init(id: UUID, kind: RecordKind, subjectID: UUID, authorID: String, authorRole: Role,
                 authorName: String, createdAt: Date, finalisedAt: Date, amendsID: UUID? = nil,

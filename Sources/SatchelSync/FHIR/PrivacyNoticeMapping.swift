@@ -13,12 +13,7 @@ enum PrivacyNoticeMapping {
         case .refused: text = "The service user declined the privacy notice from \(consent.with)."
         case .withdrawn: text = "The service user withdrew their acknowledgement of the privacy notice from \(consent.with)."
         }
-        return .members([
-            "resourceType": "Communication",
-            "id": .string(c.recordID),
-            "meta": c.meta(),
-            "extension": .array(extensions),
-            "identifier": [MappingContext.localIdentifier(c.recordID)],
+        return c.resource("Communication", extensions: extensions, [
             "status": .string(done ? "completed" : "not-done"),
             "statusReason": done ? nil : ["text": .string("Decision: \(consent.decision.rawValue)")],
             "category": [MappingContext.concept(MappingContext.codeSystem("communication-category"),

@@ -4,7 +4,7 @@ import SatchelCore
 /// `consent add`: one consent decision.
 struct ConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "consent", abstract: "Record consent decisions.", subcommands: [Add.self])
+        commandName: "consent", abstract: "Record consent decisions, and list those due for review.", subcommands: [Add.self, ConsentDueCommand.self])
 
     struct Add: SubjectCaptureCommand {
         static let configuration = CommandConfiguration(
@@ -17,11 +17,13 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: fieldHelp(.consent, "decision")) var decision: String?
         @Option(help: fieldHelp(.consent, "method")) var method: String?
         @Option(name: .customLong("review-date"), help: fieldHelp(.consent, "review-date")) var reviewDate: String?
+        @Option(name: .customLong("covers-from"), help: fieldHelp(.consent, "covers-from")) var coversFrom: String?
         @Option(help: fieldHelp(.consent, "risk")) var risk: String?
 
         var given: FormAnswers {
             FormAnswers([
-                "scope": scope, "with": party, "decision": decision, "method": method, "review-date": reviewDate, "risk": risk,
+                "scope": scope, "with": party, "decision": decision, "method": method, "review-date": reviewDate,
+                "covers-from": coversFrom, "risk": risk,
             ])
         }
     }
