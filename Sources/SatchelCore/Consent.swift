@@ -3,7 +3,7 @@ import Foundation
 /// A consent decision (record kind `consent`).
 ///
 /// JSON keys: `scope`, `with`, `decision`, `method`, `reviewDate` (absent when
-/// none), `currentRisk`.
+/// none), `currentRisk`, `reason` (absent when none).
 public struct Consent: RecordPayload {
     public static let recordKind = RecordKind.consent
 
@@ -15,6 +15,9 @@ public struct Consent: RecordPayload {
     public let method: ConsentMethod
     public let reviewDate: FieldDay?
     public let currentRisk: RiskGrade
+    /// Why the person refused or withdrew, in their words or "declined to give a reason"
+    /// (SIM guide §28); required for an engagement refused or withdrawn. Nil when none.
+    public let reason: String?
 
     static let writtenRule = "disclose-family consent must be written (SIM guide §56: \"Written consent has been given by the service user\"). Use --method written."
 
@@ -24,8 +27,10 @@ public struct Consent: RecordPayload {
     /// - A `disclose-family` consent that is *given* must be `written`. Refusing or
     ///   withdrawing may be verbal: a withdrawal must never be blocked.
     /// - A review date, if any, must be today or later (checked against `now`).
+    /// - An engagement refused or withdrawn needs a reason (SIM guide §28).
     public init(scope: ConsentScope, with: String, decision: ConsentDecision, method: ConsentMethod,
                 reviewDate: FieldDay? = nil, currentRisk: RiskGrade,
+                reason: String? = nil,
                 now: Date, calendar: Calendar = .london) throws(FieldError) {
         self.with = try FieldText.required(with, field: "with", label: "the person or agency")
         if scope == .discloseFamily, decision == .given, method != .written {
@@ -37,6 +42,7 @@ public struct Consent: RecordPayload {
         self.method = method
         self.reviewDate = reviewDate
         self.currentRisk = currentRisk
+        self.reason = try Self.checkedReason(reason, scope: scope, decision: decision)
     }
 }
 

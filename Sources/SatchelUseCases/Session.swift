@@ -156,6 +156,7 @@ public final class Session {
         c.consents = Self.ledger(opened.records, damaged: damaged)
         let standing = try standingForSave(of: subject)
         c.standing = standing.standing
+        c.standing.engagement = Engagement(c.consents)
         return (c, reads + opened.reads + standing.reads)
     }
 

@@ -13,6 +13,7 @@ enum ConsentMapping {
         var extensions = c.commonExtensions(currentRisk: consent.currentRisk, authority: nil)
         extensions.append(["url": .string(MappingContext.ext("consent-method")),
                            "valueCode": .string(consent.method.rawValue)])
+        extensions += reasonExtension(consent)
         let role = consent.scope == .involve
             ? MappingContext.concept(participationType, "PART", "Participation")
             : MappingContext.concept(participationType, "IRCP", "information recipient")
@@ -42,6 +43,13 @@ enum ConsentMapping {
                                  : MappingContext.concept(actCode, "OPTOUT", "opt-out"),
             "provision": provision,
         ])
+    }
+
+    /// The reason for a refusal or withdrawal (SIM guide §28), when one is on record:
+    /// extension `consent-reason` valueString. None when the record has no reason.
+    static func reasonExtension(_ consent: Consent) -> [JSONValue] {
+        guard let reason = consent.reason else { return [] }
+        return [["url": .string(MappingContext.ext("consent-reason")), "valueString": .string(reason)]]
     }
 
     /// given → active, refused → rejected, withdrawn → inactive.
