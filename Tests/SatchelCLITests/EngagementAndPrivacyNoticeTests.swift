@@ -40,4 +40,25 @@ struct EngagementAndPrivacyNoticeTests {
         #expect(try c.run(["open", "testy"]).stdout.contains("Returned to mentoring on "))
         #expect(!(try c.run(["status"]).stdout.contains("Disengaged")))
     }
+
+    @Test("a person with a queued record and no privacy notice is named at queue and sync; recording the notice ends it")
+    func privacyNotice() throws {
+        let c = try Shift()
+        let queue = try c.run(["queue"])
+        #expect(queue.stdout.contains("pending"))
+        #expect(queue.stderr.contains("Warning: No privacy notice is on record for T.M. ("), "\(queue.stderr)")
+        #expect(queue.stderr.contains("queued for or delivered to nhs-epr (SIM guide §53"))
+        #expect(try c.run(["sync", "--dry-run"]).stderr.contains("No privacy notice is on record for T.M. ("))
+        let json = try c.run(["queue", "--json"])
+        let destinations = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect((destinations.first?["withoutPrivacyNotice"] as? [String])?.count == 1)
+        #expect(destinations.last?["name"] as? String == "police")
+        #expect(destinations.last?["withoutPrivacyNotice"] == nil, "records held from police are not shared")
+
+        try c.run(["consent", "add", "--user", "testy", "--scope", "privacy-notice", "--with", "Example Mentoring Service", "--decision", "given", "--risk", "low"])
+        let after = try c.run(["queue"])
+        #expect(!after.stderr.contains("privacy notice"), "\(after.stderr)")
+        let afterJSON = try JSONSerialization.jsonObject(with: Data(try c.run(["queue", "--json"]).stdout.utf8)) as? [[String: Any]]
+        #expect(afterJSON?.first?["withoutPrivacyNotice"] == nil)
+    }
 }
