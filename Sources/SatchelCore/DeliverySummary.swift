@@ -32,6 +32,9 @@ public struct DeliverySummary: Encodable, Sendable, Equatable {
     /// The destination is not confirmed as config.toml defines it: nothing was sent
     /// (no token asked for either), and this says what to run.
     public var unconfirmed: String?
+    /// People (short ids) whose records are queued for or were delivered to this
+    /// destination with no privacy notice on record (SIM guide §53); absent when none.
+    public var withoutPrivacyNotice: [String]?
 
     public init(destination: String) {
         self.destination = destination

@@ -17,6 +17,9 @@ public struct DestinationQueue: Encodable, Sendable {
     /// Known to the vault; false until a write use case (capture, sync, destination add) meets it.
     public let registered: Bool
     public var items: [Item]
+    /// People (short ids) whose records are queued for or were delivered to it with no
+    /// privacy notice on record (SIM guide §53); absent when none.
+    public var withoutPrivacyNotice: [String]?
 }
 
 /// What `destination test` found.

@@ -2,7 +2,8 @@ import Foundation
 import SatchelCore
 import SatchelStore
 
-/// Where each person's mentoring stands (SIM guide §20 permission, §21 capacity).
+/// Where each person's mentoring stands (SIM guide §20 permission, §21 capacity, §22
+/// engagement).
 /// Permission is known from the record headers alone; a suspension needs the latest
 /// capacity assessment opened (audited as a view, reason "capacity check").
 extension Session {
@@ -11,14 +12,17 @@ extension Session {
     public struct MentoringOverview: Sendable, Equatable, Encodable {
         public var withoutPermission: [String] = []
         public var suspended: [String] = []
+        /// People whose latest engagement decision is refused or withdrawn (SIM §22, §28).
+        public var disengaged: [String] = []
         /// People whose recorded death needs the referral to the police complaints body (SIM §63).
         public var policeComplaintsReferral: [String] = []
     }
 
-    /// A person's standing; the capacity body read is audited now.
+    /// A person's standing; the capacity and consent bodies read are audited now.
     public func standing(of subject: UUID) throws -> MentoringStanding {
-        let (standing, reads) = try standingForSave(of: subject)
+        var (standing, reads) = try standingForSave(of: subject)
         try vault.audit(reads)
+        standing.engagement = Engagement(try consents(for: subject))
         return standing
     }
 
@@ -37,7 +41,7 @@ extension Session {
         return (standing, opened.reads)
     }
 
-    /// Every person without permission, and every person suspended (`status`).
+    /// Every person without permission, suspended, or disengaged (`status`).
     public func mentoringOverview() throws -> MentoringOverview {
         var overview = MentoringOverview()
         // Ids only: status must not open or MAC every person's row (their records are checked where they are read).
@@ -63,6 +67,7 @@ extension Session {
                 }
             }
         }
+        overview.disengaged = try disengagedPeople()
         overview.policeComplaintsReferral.sort()
         overview.withoutPermission.sort()
         overview.suspended.sort()

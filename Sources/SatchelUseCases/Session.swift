@@ -162,6 +162,7 @@ public final class Session {
         }
         let standing = try standingForSave(of: subject)
         c.standing = standing.standing
+        c.standing.engagement = Engagement(c.consents)
         return (c, reads + opened.reads + standing.reads)
     }
 

@@ -90,8 +90,9 @@ enum Fixtures {
         let with = scope == .involve ? "Aunt Testy-Jones" : "Example Mentoring Service"
         let method: ConsentMethod = scope == .discloseFamily ? .written : .verbal
         let review = decision == .given ? FieldDay(year: 2027, month: 5, day: 23) : nil
+        let reason = Consent.needsReason(scope: scope, decision: decision) ? "Fictional: wants a break from appointments." : nil
         let c = try Consent(scope: scope, with: with, decision: decision, method: method, reviewDate: review,
-                            currentRisk: .low, now: now, calendar: calendar)
+                            currentRisk: .low, reason: reason, now: now, calendar: calendar)
         return record(id, .consent, body: try encode(c))
     }
 

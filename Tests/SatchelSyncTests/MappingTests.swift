@@ -136,6 +136,9 @@ struct MappingTests {
         let expected = ["given": "active", "refused": "rejected", "withdrawn": "inactive"][decision.rawValue]
         #expect(c["status"]?.stringValue == expected)
         #expect(c["provision"]?["type"]?.stringValue == (decision == .given ? "permit" : "deny"))
+        // SIM guide §28: an engagement refused or withdrawn carries the reason sought.
+        let reason = c["extension"]?.arrayValue?.first { $0["url"]?.stringValue == "https://satchel.example/StructureDefinition/consent-reason" }
+        #expect(reason?["valueString"]?.stringValue == (Consent.needsReason(scope: scope, decision: decision) ? "Fictional: wants a break from appointments." : nil))
     }
 
     @Test func privacyNoticeToCommunication() throws {

@@ -12,6 +12,7 @@ extension FormSpec {
                 help: "engagement = to be mentored (§22); share = to share information with an agency; involve = to involve a named family member or friend (§24); disclose-family = to disclose personal information to family, written only (§56); privacy-notice = the privacy notice was served (§53)."),
             .text("with", question: "With whom", help: "The agency (for share) or the named person (for involve and disclose-family)."),
             .choice("decision", ConsentDecision.self, question: "Decision", help: "given, refused or withdrawn. A withdrawal takes effect for everything recorded or queued after it."),
+            .consentReason,
             .choice(
                 "method", ConsentMethod.self, question: "How", help: "verbal or written. SIM guide §56: disclosure to family needs written consent.",
                 default: { _ in ConsentMethod.verbal.rawValue }),
@@ -38,6 +39,7 @@ extension FormSpec {
                 reviewDate: try a.given("review-date").map { t throws(FieldError) in try FieldDay.reviewDate(t, now: c.now, calendar: c.calendar) },
                 coversFrom: try a.given("covers-from").map { t throws(FieldError) in try FieldDay.parse(t, field: "covers-from", now: c.now, calendar: c.calendar) },
                 currentRisk: try RiskGrade.parse(a["risk"] ?? "", field: "risk"),
+                reason: a["reason"],
                 now: c.now, calendar: c.calendar)
             return BuiltRecord(payload: consent)
         })

@@ -13,7 +13,9 @@ struct OpenCommand: SessionCommand {
         let (id, u) = try door.session.resolveUser(user)
         door.session.openUser = id
         door.say("Opened \(u.initials): records you add now are about them; `close` to stop.")
-        for warning in try door.session.standing(of: id).warnings { Console.error("Warning: \(warning)") }
+        let standing = try door.session.standing(of: id)
+        if let note = standing.engagement.returnNote { door.say(note) }
+        for warning in standing.warnings { Console.error("Warning: \(warning)") }
     }
 }
 

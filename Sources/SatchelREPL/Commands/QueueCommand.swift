@@ -13,7 +13,10 @@ struct QueueCommand: SessionCommand {
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func run(in door: Door) throws {
-        let ordered = try door.session.queue()
+        var ordered = try door.session.queue()
+        let gaps = try door.session.privacyNoticeGaps()
+        for i in ordered.indices { ordered[i].withoutPrivacyNotice = gaps.people(for: ordered[i].name) }
+        defer { for gap in gaps { Console.error("Warning: \(gap.warning)") } }
         if json {
             try door.sayJSON(ordered)
             return

@@ -50,6 +50,9 @@ struct StatusCommand: SessionCommand {
         if !m.suspended.isEmpty {
             lines.append("Mentoring suspended pending a capacity review (SIM §21): \(m.suspended.joined(separator: ", "))")
         }
+        if !m.disengaged.isEmpty {
+            lines.append("Disengaged from mentoring, by their engagement decision (SIM §22, §28): \(m.disengaged.joined(separator: ", "))")
+        }
         if !m.policeComplaintsReferral.isEmpty {
             lines.append("Referral to the police complaints body required after a death (SIM §63): \(m.policeComplaintsReferral.joined(separator: ", "))")
         }

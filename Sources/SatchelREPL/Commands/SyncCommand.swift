@@ -17,17 +17,19 @@ struct SyncCommand: SessionCommand {
     func run(in door: Door) throws {
         var bars: [String: ProgressBar] = [:]
         let showBars = !json && isatty(STDERR_FILENO) == 1
-        let reports = try door.session.sync(destination: destination, dryRun: dryRun) { name, done, total in
+        var reports = try door.session.sync(destination: destination, dryRun: dryRun) { name, done, total in
             let bar = bars[name] ?? ProgressBar(label: name, enabled: showBars)
             bars[name] = bar
             bar.update(done, total)
             if done >= total { bar.finish() }
         }
+        let gaps = Self.privacyNoticeGaps(door, &reports)
         if json {
             try door.sayJSON(reports)
         } else {
             for r in reports { door.say(Self.render(r)) }
         }
+        for gap in gaps { Console.error("Warning: \(gap.warning)") }
         if reports.contains(where: { $0.securityWarning != nil }) {
             throw CommandFailure(status: .security, message: reports.compactMap(\.securityWarning).joined(separator: "\n"))
         }
@@ -47,6 +49,20 @@ struct SyncCommand: SessionCommand {
         }
         if !dryRun, reports.contains(where: { $0.stillQueued > 0 || !$0.rejected.isEmpty }) {
             throw CommandFailure(status: .incomplete, message: "")
+        }
+    }
+
+    /// SIM guide §53: the people whose records went to, or wait for, these destinations
+    /// with no privacy notice on record, noted on each summary. The deliveries are done by
+    /// now, so a check that cannot be made is a warning, never an error hiding the summaries.
+    static func privacyNoticeGaps(_ door: Door, _ reports: inout [DeliverySummary]) -> [Session.PrivacyNoticeGap] {
+        do {
+            let gaps = try door.session.privacyNoticeGaps(destinations: reports.map(\.destination))
+            for i in reports.indices { reports[i].withoutPrivacyNotice = gaps.people(for: reports[i].destination) }
+            return gaps
+        } catch {
+            Console.error("Warning: the privacy-notice check (SIM guide §53) could not be made: \(error)")
+            return []
         }
     }
 

@@ -17,6 +17,7 @@ enum ConsentMapping {
         if let review = consent.reviewDate {
             extensions.append(["url": .string(MappingContext.ext("consent-review-date")), "valueDate": .string(review.iso)])
         }
+        extensions += reasonExtension(consent)
         let role = consent.scope == .involve
             ? MappingContext.concept(participationType, "PART", "Participation")
             : MappingContext.concept(participationType, "IRCP", "information recipient")
@@ -54,6 +55,13 @@ enum ConsentMapping {
     static func dataPeriod(_ consent: Consent, _ c: MappingContext) -> JSONValue? {
         guard consent.scope == .share, consent.decision == .given else { return nil }
         return ["start": consent.coversFrom.map { .string($0.iso) } ?? c.finalisedAt]
+    }
+
+    /// The reason for a refusal or withdrawal (SIM guide §28), when one is on record:
+    /// extension `consent-reason` valueString. None when the record has no reason.
+    static func reasonExtension(_ consent: Consent) -> [JSONValue] {
+        guard let reason = consent.reason else { return [] }
+        return [["url": .string(MappingContext.ext("consent-reason")), "valueString": .string(reason)]]
     }
 
     /// given → active, refused → rejected, withdrawn → inactive.

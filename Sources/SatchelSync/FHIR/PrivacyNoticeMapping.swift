@@ -6,6 +6,7 @@ enum PrivacyNoticeMapping {
         var extensions = c.commonExtensions(currentRisk: consent.currentRisk, authority: nil)
         extensions.append(["url": .string(MappingContext.ext("consent-method")),
                            "valueCode": .string(consent.method.rawValue)])
+        extensions += ConsentMapping.reasonExtension(consent)
         let done = consent.decision == .given
         let text: String
         switch consent.decision {

@@ -15,6 +15,7 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: fieldHelp(.consent, "scope")) var scope: String?
         @Option(name: .customLong("with"), help: fieldHelp(.consent, "with")) var party: String?
         @Option(help: fieldHelp(.consent, "decision")) var decision: String?
+        @Option(help: fieldHelp(.consent, "reason")) var reason: String?
         @Option(help: fieldHelp(.consent, "method")) var method: String?
         @Option(name: .customLong("review-date"), help: fieldHelp(.consent, "review-date")) var reviewDate: String?
         @Option(name: .customLong("covers-from"), help: fieldHelp(.consent, "covers-from")) var coversFrom: String?
@@ -23,7 +24,7 @@ struct ConsentCommand: ParsableCommand {
         var given: FormAnswers {
             FormAnswers([
                 "scope": scope, "with": party, "decision": decision, "method": method, "review-date": reviewDate,
-                "covers-from": coversFrom, "risk": risk,
+                "covers-from": coversFrom, "risk": risk, "reason": reason,
             ])
         }
     }
