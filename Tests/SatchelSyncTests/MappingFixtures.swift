@@ -47,9 +47,21 @@ enum Fixtures {
         let held = kind != .didNotAttend && kind != .attempted
         let c = try Contact(kind: kind, at: now.addingTimeInterval(-5400), place: "Service user's home (fictional)",
                             minutes: held ? 60 : 0, present: held ? ["Aunt Testy-Jones"] : [],
+                            relative: kind == .phoneFamily ? "Uncle Testy-Jones" : nil,
                             summary: "Fictional visit: talked through the week and the plan.",
                             currentRisk: .medium, now: now, calendar: calendar)
         return record(id, .contact, body: try encode(c))
+    }
+
+    /// A face-to-face contact with a relative, a professional and a police mentor present (SIM guide §24, §55).
+    static func contactWithEveryonePresent() throws -> OutgoingRecord {
+        let c = try Contact(kind: .faceToFace, at: now.addingTimeInterval(-5400), place: "Testtown library (fictional)",
+                            minutes: 45, present: ["Aunt Testy-Jones"],
+                            professionals: [Professional(name: "Dr Fictional", organisation: "Testshire Ambulance Service"),
+                                            Professional(name: "PC Testy Officer", organisation: "Testshire Police", police: true)],
+                            summary: "Fictional meeting: housing support and the crisis plan.",
+                            currentRisk: .medium, now: now, calendar: calendar)
+        return record("5d0a3c1e-7b2f-4c11-9a40-3e2d9f6b8c70", .contact, body: try encode(c))
     }
 
     static func risk(domain: RiskDomain = .clinical, role: Role = .clinician,

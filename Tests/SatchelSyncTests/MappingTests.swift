@@ -69,6 +69,24 @@ struct MappingTests {
         #expect(e["class"]?["code"]?.stringValue == (phone ? "VR" : "FLD"))
     }
 
+    @Test("who was present: family by consent, professionals with their organisation, a police mentor marked (SIM §24, §55, §63)")
+    func contactWithEveryonePresent() throws {
+        let e = try mapped(try Fixtures.contactWithEveryonePresent(), golden: "encounter-present", type: "Encounter")
+        let others = (e["participant"]?.arrayValue ?? []).dropFirst()
+        let how = others.map { $0["type"]?.arrayValue?.first?["coding"]?.arrayValue?.last?["code"]?.stringValue }
+        #expect(how == ["family-or-friend", "professional", "police"])
+        #expect(others.map { $0["individual"]?["display"]?.stringValue } == [
+            "Aunt Testy-Jones", "Dr Fictional (Testshire Ambulance Service)", "PC Testy Officer (Testshire Police)",
+        ])
+    }
+
+    @Test func phoneFamilyNamesTheRelativeCalled() throws {
+        let e = try #require(JSONValue.parse(try FHIRMapper.resource(for: try Fixtures.contact(kind: .phoneFamily)).json))
+        let called = e["participant"]?.arrayValue?.dropFirst().first
+        #expect(called?["individual"]?["display"]?.stringValue == "Uncle Testy-Jones")
+        #expect(called?["type"]?.arrayValue?.first?["text"]?.stringValue == "Called: family or friend")
+    }
+
     @Test func riskToRiskAssessment() throws {
         let r = try mapped(try Fixtures.risk(), golden: "riskassessment", type: "RiskAssessment")
         #expect(r["status"]?.stringValue == "final")
