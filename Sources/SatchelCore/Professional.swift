@@ -27,7 +27,7 @@ public struct Professional: Codable, Sendable, Equatable {
     public var display: String { "\(name) (\(organisation))" }
 
     /// What the flags accept, for help and errors.
-    public static let allowed = "NAME (ORGANISATION), repeatable; at the prompt separated by ;"
+    public static let allowed = "NAME (ORGANISATION), separated by ;, or empty"
 
     /// Parses `NAME (ORGANISATION)`: the organisation is everything from the first `(` to the closing `)`. The error
     /// names the flag and the form, never the value typed (it is a person's name).
