@@ -65,11 +65,12 @@ enum Fixtures {
     }
 
     static func risk(domain: RiskDomain = .clinical, role: Role = .clinician,
-                     id: String = "0f50368c-0e49-4625-91e1-25ab13f485fb", amends: UUID? = nil) throws -> OutgoingRecord {
+                     id: String = "0f50368c-0e49-4625-91e1-25ab13f485fb", amends: UUID? = nil,
+                     matrix: RiskMatrix = .satchel) throws -> OutgoingRecord {
         let e = try RiskAssessmentEntry(
             progress: "Fictional: attending sessions.", mentalState: "Fictional: settled, some low mood.",
             risk: "Fictional: risk of harm to self when drinking.", plan: "Fictional: weekly visits; crisis line card given.",
-            likelihood: 3, impact: 4, domain: domain, author: role)
+            likelihood: 3, impact: 4, domain: domain, author: role, matrix: matrix)
         return record(id, .risk, body: try encode(e), role: role, amends: amends)
     }
 

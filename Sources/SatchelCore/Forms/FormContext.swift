@@ -17,6 +17,8 @@ public struct FormContext: Sendable {
     /// When this person's contacts that involved a police mentor took place (for a death
     /// record: the SIM guide §63 referral). Filled only for the `death` form.
     public var policeContacts: [Date] = []
+    /// The team's risk matrix (config.toml `[risk-matrix]`; Satchel's default without one).
+    public var riskMatrix = RiskMatrix.satchel
 
     public init(now: Date, role: Role) {
         self.now = now
