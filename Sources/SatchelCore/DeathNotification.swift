@@ -6,7 +6,8 @@ import Foundation
 /// Police Complaints Commission" (today the Independent Office for Police Conduct).
 ///
 /// Whether the referral is required is worked out when the record is made, from the
-/// person's contacts on this device that involved a police mentor (`FormContext.policeContacts`),
+/// person's contacts on this device that involved a police mentor (`FormContext.policeContacts`:
+/// written by a police-role worker, or with a police mentor or officer recorded as present),
 /// and kept in the record, so it is shown and delivered as it was decided.
 ///
 /// JSON keys: `diedAt`, `source`, `note` (absent when none), `referralRequired`,

@@ -14,7 +14,8 @@ public enum DisclosureRecipient: String, Codable, Sendable {
 ///
 /// JSON keys: `to`, `recipient`, `records` (record ids), `from` (absent unless given as
 /// "everything from a date"), `basis`, `reason`, `likelihood` and `impact` (the risk
-/// matrix, present for `prevent-serious-harm`), `decidedBy`, `currentRisk`.
+/// matrix, present for `prevent-serious-harm`, with `matrix`: the team's matrix that graded
+/// them), `decidedBy`, `currentRisk`.
 public struct Disclosure: RecordPayload {
     public static let recordKind = RecordKind.disclosure
 
@@ -26,6 +27,8 @@ public struct Disclosure: RecordPayload {
     public let reason: String
     public let likelihood: Int?
     public let impact: Int?
+    /// The matrix that grades likelihood × impact (the team's, config.toml `[risk-matrix]`).
+    public let matrix: RiskMatrix?
     public let decidedBy: String
     public let currentRisk: RiskGrade
 
@@ -34,7 +37,8 @@ public struct Disclosure: RecordPayload {
     /// Validates: a recipient, at least one record, a reason and who decided; the §56
     /// bases for a person; a likelihood and impact for `prevent-serious-harm` (§50).
     public init(to: String, recipient: DisclosureRecipient, records: [UUID], from: FieldDay?, basis: LawfulBasis,
-                reason: String, likelihood: Int?, impact: Int?, decidedBy: String, currentRisk: RiskGrade) throws(FieldError) {
+                reason: String, likelihood: Int?, impact: Int?, matrix: RiskMatrix = .satchel, decidedBy: String,
+                currentRisk: RiskGrade) throws(FieldError) {
         self.to = try FieldText.required(to, field: recipient == .destination ? "to" : "to-person", label: "who the information goes to")
         self.recipient = recipient
         self.records = records
@@ -43,6 +47,7 @@ public struct Disclosure: RecordPayload {
         self.reason = try FieldText.required(reason, field: "reason", label: "why it is shared without consent")
         self.likelihood = likelihood
         self.impact = impact
+        self.matrix = likelihood == nil && impact == nil ? nil : matrix
         self.decidedBy = try FieldText.required(decidedBy, field: "decided-by", label: "who decided")
         self.currentRisk = currentRisk
         try validate()
@@ -55,14 +60,14 @@ public struct Disclosure: RecordPayload {
             guard let likelihood, let impact else {
                 throw FieldError.on("likelihood", "prevent-serious-harm needs the risk matrix (SIM guide §50: \"It is recommended that the Risk Quantification Matrix … is used\"): give --likelihood and --impact.")
             }
-            _ = try RiskMatrix.grade(likelihood: likelihood, impact: impact)
+            _ = try (matrix ?? .satchel).grade(likelihood: likelihood, impact: impact)
         }
     }
 
     /// The matrix grade behind a `prevent-serious-harm` disclosure.
     public var matrixGrade: RiskGrade? {
         guard let likelihood, let impact else { return nil }
-        return try? RiskMatrix.grade(likelihood: likelihood, impact: impact)
+        return try? (matrix ?? .satchel).grade(likelihood: likelihood, impact: impact)
     }
 }
 

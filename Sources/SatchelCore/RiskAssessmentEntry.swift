@@ -2,12 +2,13 @@ import Foundation
 
 /// A risk assessment entry (record kind `risk`).
 ///
-/// The grade is derived from likelihood × impact through ``RiskMatrix`` and is the
-/// entry's `currentRisk`. `authority` is derived from the domain and the author's
-/// role (see ``Authority/forRisk(domain:author:)``).
+/// The grade is derived from likelihood × impact through the team's ``RiskMatrix`` and is
+/// the entry's `currentRisk`; the entry keeps the matrix it was graded with (entries from
+/// before it was kept were graded with ``RiskMatrix/satchel``). `authority` is derived from
+/// the domain and the author's role (see ``Authority/forRisk(domain:author:)``).
 ///
 /// JSON keys: `progress`, `mentalState`, `risk`, `plan`, `likelihood`, `impact`,
-/// `grade`, `currentRisk`, `domain`, `authority`.
+/// `grade`, `currentRisk`, `domain`, `authority`, `matrix`.
 public struct RiskAssessmentEntry: RecordPayload {
     public static let recordKind = RecordKind.risk
 
@@ -20,6 +21,8 @@ public struct RiskAssessmentEntry: RecordPayload {
     public let grade: RiskGrade
     public let domain: RiskDomain
     public let authority: Authority
+    /// The matrix that turned likelihood × impact into the grade.
+    public let matrix: RiskMatrix
 
     /// Equal to ``grade``: a risk entry states the level it assesses.
     public var currentRisk: RiskGrade { grade }
@@ -27,12 +30,14 @@ public struct RiskAssessmentEntry: RecordPayload {
     /// Validates and builds an entry. The four text fields are required
     /// (flags `progress`, `mental-state`, `risk`, `plan`).
     public init(progress: String, mentalState: String, risk: String, plan: String,
-                likelihood: Int, impact: Int, domain: RiskDomain, author: Role) throws(FieldError) {
+                likelihood: Int, impact: Int, domain: RiskDomain, author: Role,
+                matrix: RiskMatrix = .satchel) throws(FieldError) {
         self.progress = try FieldText.required(progress, field: "progress", label: "progress")
         self.mentalState = try FieldText.required(mentalState, field: "mental-state", label: "the mental state")
         self.risk = try FieldText.required(risk, field: "risk", label: "the risk description")
         self.plan = try FieldText.required(plan, field: "plan", label: "the plan")
-        self.grade = try RiskMatrix.grade(likelihood: likelihood, impact: impact)
+        self.grade = try matrix.grade(likelihood: likelihood, impact: impact)
+        self.matrix = matrix
         self.likelihood = likelihood
         self.impact = impact
         self.domain = domain
@@ -45,10 +50,11 @@ public struct RiskAssessmentEntry: RecordPayload {
     }
 
     enum CodingKeys: String, CodingKey {
-        case progress, mentalState, risk, plan, likelihood, impact, grade, currentRisk, domain, authority
+        case progress, mentalState, risk, plan, likelihood, impact, grade, currentRisk, domain, authority, matrix
     }
 
-    /// Decoding re-checks the scores and that `grade` and `currentRisk` agree with the matrix.
+    /// Decoding re-checks the scores and that `grade` and `currentRisk` agree with the
+    /// entry's matrix (Satchel's default when none is stored).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         progress = try c.decode(String.self, forKey: .progress)
@@ -60,10 +66,11 @@ public struct RiskAssessmentEntry: RecordPayload {
         grade = try c.decode(RiskGrade.self, forKey: .grade)
         domain = try c.decode(RiskDomain.self, forKey: .domain)
         authority = try c.decode(Authority.self, forKey: .authority)
+        matrix = try c.decodeIfPresent(RiskMatrix.self, forKey: .matrix) ?? .satchel
         let stated = try c.decode(RiskGrade.self, forKey: .currentRisk)
         let derived: RiskGrade
         do {
-            derived = try RiskMatrix.grade(likelihood: likelihood, impact: impact)
+            derived = try matrix.grade(likelihood: likelihood, impact: impact)
         } catch {
             throw DecodingError.dataCorruptedError(forKey: .likelihood, in: c, debugDescription: error.message)
         }
@@ -85,6 +92,7 @@ public struct RiskAssessmentEntry: RecordPayload {
         try c.encode(grade, forKey: .currentRisk)
         try c.encode(domain, forKey: .domain)
         try c.encode(authority, forKey: .authority)
+        try c.encode(matrix, forKey: .matrix)
     }
 }
 

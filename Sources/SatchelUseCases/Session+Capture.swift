@@ -32,6 +32,8 @@ extension Session {
             context.policeContacts = police.times
             reads += police.reads
         }
+        // The team's bands grade a risk entry; a broken [risk-matrix] refuses it rather than grade with the default.
+        if form.kind == .risk || form.kind == .disclosure { context.riskMatrix = try config().riskMatrix }
         return Capture(form: form, id: id, subject: subject, context: context, reads: reads)
     }
 

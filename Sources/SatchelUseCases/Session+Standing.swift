@@ -74,14 +74,20 @@ extension Session {
         return overview
     }
 
-    /// When the person's contacts that involved a police mentor took place: on this
-    /// device, the contacts written by a worker in the police role (SIM guide §63). The
-    /// bodies are opened for their times (audited with the save that follows).
+    /// When the person's contacts that involved a police mentor took place (SIM guide §63):
+    /// on this device, the contacts written by a worker in the police role, and the contacts
+    /// by any worker with a police mentor or officer recorded as present. The bodies are
+    /// opened for their times and who was present (audited with the save that follows).
     func policeContactTimes(of subject: UUID) throws -> (times: [Date], reads: [ReadNote]) {
-        let ids = try vault.headers(subject: subject, state: .final, kind: .contact).filter { $0.intact && $0.authorRole == .police }.map(\.id)
-        guard !ids.isEmpty else { return ([], []) }
-        let opened = try vault.readForSave(ids, reason: "SIM 63 check")
-        return (opened.records.compactMap { try? RecordCodec.decode(Contact.self, from: $0.body).at }, opened.reads)
+        let headers = try vault.headers(subject: subject, state: .final, kind: .contact).filter(\.intact)
+        guard !headers.isEmpty else { return ([], []) }
+        let byPolice = Set(headers.filter { $0.authorRole == .police }.map(\.id))
+        let opened = try vault.readForSave(headers.map(\.id), reason: "SIM 63 check")
+        let times = opened.records.compactMap { r -> Date? in
+            guard let contact = try? RecordCodec.decode(Contact.self, from: r.body) else { return nil }
+            return byPolice.contains(r.header.id) || contact.policePresent ? contact.at : nil
+        }
+        return (times, opened.reads)
     }
 
     static func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }

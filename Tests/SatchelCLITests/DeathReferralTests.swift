@@ -41,6 +41,18 @@ struct DeathReferralTests {
         #expect(try run(["history", "testy"]).stdout.contains("IOPC referral required (SIM §63)"))
     }
 
+    @Test("a police mentor recorded as present on a clinician's contact 30 hours before a recorded death raises the flag")
+    func policeMentorPresent() throws {
+        let (dir, run) = try vault(role: "clinician")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try run(["contact", "add", "--user", "testy", "--kind", "face-to-face", "--at", Self.ago(31), "--where", "home",
+                     "--minutes", "30", "--police-present", "PC Testy Officer (Testshire Police)",
+                     "--summary", "A fictional joint visit.", "--risk", "medium"])
+        let saved = try run(["death", "add", "--user", "testy", "--died-at", Self.ago(1), "--source", "Fictional: the ward rang."])
+        #expect(saved.stdout.contains("Referral to the police complaints body (IOPC) required"))
+        #expect(try run(["status"]).stdout.contains("Referral to the police complaints body required after a death (SIM §63)"))
+    }
+
     @Test("the same contact by a clinician raises no flag")
     func clinician() throws {
         let (dir, run) = try vault(role: "clinician")

@@ -19,7 +19,7 @@ struct FormRunnerTests {
     @Test("a contact typed field by field, with a default, multi-line text and the summary, is finalised")
     func wholeContact() throws {
         let p = ScriptedPrompter(lines: [
-            "face-to-face", "", "home", "45", "", "Calm and engaged.", "Agreed a weekly plan.", ".", "", "f",
+            "face-to-face", "", "home", "45", "", "", "", "Calm and engaged.", "Agreed a weekly plan.", ".", "", "f",
         ])
         let saves = Saves()
         guard case .finalise(let answers, let built) = try runner(.contact, p, saves: saves).run(starting: FormAnswers()) else {
@@ -30,7 +30,7 @@ struct FormRunnerTests {
         #expect(answers["summary"] == "Calm and engaged.\nAgreed a weekly plan.")
         #expect(answers["risk"] == "medium")  // the last grade, offered as the default
         #expect(answers["present"] == "")
-        #expect(saves.all.count == 7)  // a sealed draft save after every answered field
+        #expect(saves.all.count == 9)  // a sealed draft save after every answered field
         let contact = try #require(built.payload as? Contact)
         #expect(contact.kind == .faceToFace)
         #expect(contact.minutes == 45)
@@ -70,7 +70,7 @@ struct FormRunnerTests {
 
     @Test("resuming starts at the first unanswered field and keeps every answer")
     func resume() throws {
-        let p = ScriptedPrompter(lines: ["phone", "5", "", "Quick check-in.", ".", "low", "f"])
+        let p = ScriptedPrompter(lines: ["phone", "5", "", "", "", "Quick check-in.", ".", "low", "f"])
         let start = FormAnswers(values: ["kind": "phone", "at": "now"])
         guard case .finalise(let answers, _) = try runner(.contact, p, saves: Saves()).run(starting: start) else {
             Issue.record("not finalised")
@@ -79,6 +79,28 @@ struct FormRunnerTests {
         #expect(p.prompts[0].hasPrefix("Where"))
         #expect(answers["kind"] == "phone")
         #expect(answers["risk"] == "low")
+    }
+
+    @Test("a phone-family call asks for the relative called, whose consent is checked; a professional is NAME (ORGANISATION)")
+    func phoneFamilyAndProfessional() throws {
+        var c = FormContext(now: now, role: .clinician)
+        c.consents = ConsentLedger([.init(
+            consent: try Consent(scope: .involve, with: "Aunt Testy", decision: .given, method: .verbal, currentRisk: .low, now: now),
+            recordedAt: now.addingTimeInterval(-60))])
+        let p = ScriptedPrompter(lines: [
+            "phone-family", "", "phone", "10", "Uncle Testy", "Aunt Testy", "", "Dr Fictional", "Dr Fictional (Testshire ED)", "",
+            "A fictional call.", ".", "low", "f",
+        ])
+        guard case .finalise(_, let built) = try FormRunner(spec: .contact, context: c, prompter: p) { _ in }.run(starting: FormAnswers()) else {
+            Issue.record("not finalised")
+            return
+        }
+        #expect(p.prompts[4].hasPrefix("Relative or friend called"))
+        #expect(p.said.contains("--relative: no involvement consent on record for \"Uncle Testy\". Record it first: consent add --scope involve --with \"Uncle Testy\" --decision given"))
+        #expect(p.said.contains { $0.hasPrefix("--professional: one of the entries has no organisation in brackets.") })
+        let contact = try #require(built.payload as? Contact)
+        #expect(contact.relative == "Aunt Testy")
+        #expect(contact.professionals == [Professional(name: "Dr Fictional", organisation: "Testshire ED")])
     }
 
     @Test("at the summary a field can be changed, then the record finalised")

@@ -62,11 +62,40 @@ struct ConfigTests {
             ("[destination.a]\nurl = https://x.invalid", "line 2: a value must be a quoted string, a number, true/false or a [list]"),
             ("[destination.a]\nurl = \"https://x.invalid", "line 2: a string is not closed"),
             ("[destination.a]\nurl = \"https://x.invalid\"\nurl = \"https://y.invalid\"", "line 3: url is set twice"),
-            ("[server]\nurl = \"https://x.invalid\"", "[server]: unknown table. Allowed: [destination.NAME]."),
+            ("[server]\nurl = \"https://x.invalid\"", "[server]: unknown table. Allowed: [destination.NAME], [risk-matrix]."),
             ("[destination.a]\nurl = \"https://x.invalid\"\npinned-keys = [\"abc\"]",
              "destination.a.pinned-keys: \"abc\" is not a pin. Use sha256//BASE64 (the public key's SHA-256)."),
         ])
     func mistakes(text: String, message: String) {
+        #expect(throws: SyncError.config(message)) { try SatchelConfig.parse(text) }
+    }
+
+    @Test("[risk-matrix] is the team's banding; without it, Satchel's own default")
+    func riskMatrix() throws {
+        #expect(try SatchelConfig.parse("").riskMatrix == .satchel)
+        let c = try SatchelConfig.parse("""
+            [risk-matrix]
+            id = "testshire-rqm"
+            version = 2
+            medium-from = 4
+            high-from = 10
+            """)
+        #expect(c.riskMatrix == (try RiskMatrix(id: "testshire-rqm", version: 2, mediumFrom: 4, highFrom: 10)))
+    }
+
+    static let matrix = "[risk-matrix]\nid = \"testshire-rqm\"\nversion = 2\n"
+
+    @Test(arguments: [
+        (matrix + "medium-from = 4", "risk-matrix.high-from: required (the lowest score graded High; 2 ≤ medium-from < high-from ≤ 25 (scores are likelihood × impact, 1-25))."),
+        (matrix + "medium-from = 12\nhigh-from = 9", "risk-matrix.high-from: 9 is out of range. Allowed: 2 ≤ medium-from < high-from ≤ 25 (scores are likelihood × impact, 1-25)."),
+        (matrix + "medium-from = 1\nhigh-from = 9", "risk-matrix.medium-from: 1 is out of range. Allowed: 2 ≤ medium-from < high-from ≤ 25 (scores are likelihood × impact, 1-25)."),
+        (matrix + "medium-from = 4.5\nhigh-from = 9", "risk-matrix.medium-from: 4.5 is not a whole number."),
+        (matrix + "medium-from = 4\nhigh-from = 9\nextreme-from = 20", "risk-matrix.extreme-from: unknown setting. Allowed: high-from, id, medium-from, version."),
+        ("[risk-matrix]\nversion = 2\nmedium-from = 4\nhigh-from = 9", "risk-matrix.id: required (the matrix's name: 1-40 lower-case letters, digits or -, starting with a letter)."),
+        ("[risk-matrix]\nid = \"testshire-rqm\"\nversion = 0\nmedium-from = 4\nhigh-from = 9", "risk-matrix.version: 0 is not a version. Allowed: a whole number from 1; raise it whenever the bands change."),
+        ("[risk-matrix]\nid = \"satchel-5x5\"\nversion = 2\nmedium-from = 4\nhigh-from = 9", "risk-matrix.id: \"satchel-5x5\" is Satchel's own default matrix. Name your team's matrix, e.g. \"testshire-rqm\"."),
+    ])
+    func riskMatrixMistakes(text: String, message: String) {
         #expect(throws: SyncError.config(message)) { try SatchelConfig.parse(text) }
     }
 

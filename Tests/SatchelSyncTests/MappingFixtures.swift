@@ -47,17 +47,30 @@ enum Fixtures {
         let held = kind != .didNotAttend && kind != .attempted
         let c = try Contact(kind: kind, at: now.addingTimeInterval(-5400), place: "Service user's home (fictional)",
                             minutes: held ? 60 : 0, present: held ? ["Aunt Testy-Jones"] : [],
+                            relative: kind == .phoneFamily ? "Uncle Testy-Jones" : nil,
                             summary: "Fictional visit: talked through the week and the plan.",
                             currentRisk: .medium, now: now, calendar: calendar)
         return record(id, .contact, body: try encode(c))
     }
 
+    /// A face-to-face contact with a relative, a professional and a police mentor present (SIM guide §24, §55).
+    static func contactWithEveryonePresent() throws -> OutgoingRecord {
+        let c = try Contact(kind: .faceToFace, at: now.addingTimeInterval(-5400), place: "Testtown library (fictional)",
+                            minutes: 45, present: ["Aunt Testy-Jones"],
+                            professionals: [Professional(name: "Dr Fictional", organisation: "Testshire Ambulance Service"),
+                                            Professional(name: "PC Testy Officer", organisation: "Testshire Police", police: true)],
+                            summary: "Fictional meeting: housing support and the crisis plan.",
+                            currentRisk: .medium, now: now, calendar: calendar)
+        return record("5d0a3c1e-7b2f-4c11-9a40-3e2d9f6b8c70", .contact, body: try encode(c))
+    }
+
     static func risk(domain: RiskDomain = .clinical, role: Role = .clinician,
-                     id: String = "0f50368c-0e49-4625-91e1-25ab13f485fb", amends: UUID? = nil) throws -> OutgoingRecord {
+                     id: String = "0f50368c-0e49-4625-91e1-25ab13f485fb", amends: UUID? = nil,
+                     matrix: RiskMatrix = .satchel) throws -> OutgoingRecord {
         let e = try RiskAssessmentEntry(
             progress: "Fictional: attending sessions.", mentalState: "Fictional: settled, some low mood.",
             risk: "Fictional: risk of harm to self when drinking.", plan: "Fictional: weekly visits; crisis line card given.",
-            likelihood: 3, impact: 4, domain: domain, author: role)
+            likelihood: 3, impact: 4, domain: domain, author: role, matrix: matrix)
         return record(id, .risk, body: try encode(e), role: role, amends: amends)
     }
 

@@ -69,6 +69,38 @@ struct MappingTests {
         #expect(e["class"]?["code"]?.stringValue == (phone ? "VR" : "FLD"))
     }
 
+    @Test("who was present: family by consent, professionals with their organisation, a police mentor marked (SIM §24, §55, §63)")
+    func contactWithEveryonePresent() throws {
+        let e = try mapped(try Fixtures.contactWithEveryonePresent(), golden: "encounter-present", type: "Encounter")
+        let others = (e["participant"]?.arrayValue ?? []).dropFirst()
+        let how = others.map { $0["type"]?.arrayValue?.first?["coding"]?.arrayValue?.last?["code"]?.stringValue }
+        #expect(how == ["family-or-friend", "professional", "police"])
+        #expect(others.map { $0["individual"]?["display"]?.stringValue } == [
+            "Aunt Testy-Jones", "Dr Fictional (Testshire Ambulance Service)", "PC Testy Officer (Testshire Police)",
+        ])
+    }
+
+    @Test func phoneFamilyNamesTheRelativeCalled() throws {
+        let e = try #require(JSONValue.parse(try FHIRMapper.resource(for: try Fixtures.contact(kind: .phoneFamily)).json))
+        let called = e["participant"]?.arrayValue?.dropFirst().first
+        #expect(called?["individual"]?["display"]?.stringValue == "Uncle Testy-Jones")
+        #expect(called?["type"]?.arrayValue?.first?["text"]?.stringValue == "Called: family or friend")
+    }
+
+    @Test("a team's matrix grades the entry and is sent as the method code, with its bands")
+    func teamMatrixIsTheMethod() throws {
+        let team = try RiskMatrix(id: "testshire-rqm", version: 2, mediumFrom: 4, highFrom: 10)
+        let r = try mapped(try Fixtures.risk(id: "7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", matrix: team),
+                           golden: "riskassessment-team-matrix", type: "RiskAssessment")
+        let method = r["method"]?["coding"]?.arrayValue?.first
+        #expect(method?["code"]?.stringValue == "testshire-rqm-v2")
+        #expect(method?["display"]?.stringValue == "Team likelihood × impact matrix testshire-rqm (5×5), version 2: Low 1-3, Medium 4-9, High 10-25")
+        // 3 × 4 = 12: High on the team's matrix, Medium on Satchel's default.
+        #expect(r["prediction"]?.arrayValue?.first?["qualitativeRisk"]?["text"]?.stringValue == "High")
+        let standard = try #require(JSONValue.parse(try FHIRMapper.resource(for: try Fixtures.risk()).json))
+        #expect(standard["method"]?["coding"]?.arrayValue?.first?["code"]?.stringValue == "satchel-5x5-v1")
+    }
+
     @Test func riskToRiskAssessment() throws {
         let r = try mapped(try Fixtures.risk(), golden: "riskassessment", type: "RiskAssessment")
         #expect(r["status"]?.stringValue == "final")

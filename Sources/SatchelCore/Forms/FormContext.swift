@@ -25,6 +25,8 @@ public struct FormContext: Sendable {
     public var destinations: [String] = []
     /// This person's final records, newest first: what a disclosure may name. Filled only for the `disclosure` form.
     public var records: [RecordBrief] = []
+    /// The team's risk matrix (config.toml `[risk-matrix]`; Satchel's default without one).
+    public var riskMatrix = RiskMatrix.satchel
 
     public init(now: Date, role: Role) {
         self.now = now

@@ -63,7 +63,7 @@ extension FormSpec {
                 to: destination ?? (a["to-person"] ?? ""), recipient: destination == nil ? .person : .destination,
                 records: ids, from: from, basis: basis, reason: a["reason"] ?? "",
                 likelihood: scored ? try RiskMatrix.parseScore(a["likelihood"] ?? "", field: "likelihood") : nil,
-                impact: scored ? try RiskMatrix.parseScore(a["impact"] ?? "", field: "impact") : nil,
+                impact: scored ? try RiskMatrix.parseScore(a["impact"] ?? "", field: "impact") : nil, matrix: c.riskMatrix,
                 decidedBy: a["decided-by"] ?? c.workerName, currentRisk: try RiskGrade.parse(a["risk"] ?? "", field: "risk"))
             var note = "Disclosed on \(basis.label) (SIM guide \(basis.section)): \(ids.count) record(s)"
             note += disclosure.recipient == .destination ? " released to \(disclosure.to), with the basis on each." : " told to \(disclosure.to); recorded, nothing is sent to them."

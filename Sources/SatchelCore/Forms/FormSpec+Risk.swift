@@ -1,9 +1,10 @@
 import Foundation
 
 extension FormSpec {
-    /// `risk add`: the four parts of SIM guide §46 and a grade from the Risk
-    /// Quantification Matrix (§45). Clinical risk is the clinician's final say and
-    /// criminal risk the police officer's (§43): the other role's grade is contributory.
+    /// `risk add`: the four parts of SIM guide §46 and a grade from likelihood × impact
+    /// (§45) on the team's matrix (``FormContext/riskMatrix``; the bands are not the
+    /// guide's). Clinical risk is the clinician's final say and criminal risk the police
+    /// officer's (§43): the other role's grade is contributory.
     public static let risk = FormSpec(
         kind: .risk, command: "risk add",
         fields: [
@@ -24,9 +25,12 @@ extension FormSpec {
                 progress: a["progress"] ?? "", mentalState: a["mental-state"] ?? "", risk: a["risk"] ?? "", plan: a["plan"] ?? "",
                 likelihood: try RiskMatrix.parseScore(a["likelihood"] ?? "", field: "likelihood"),
                 impact: try RiskMatrix.parseScore(a["impact"] ?? "", field: "impact"),
-                domain: domain, author: c.role)
+                domain: domain, author: c.role, matrix: c.riskMatrix)
             var note = "\(domain.rawValue.capitalized) risk graded \(entry.grade.label) (\(entry.likelihood) × \(entry.impact)); "
                 + entry.change(from: c.lastRiskByDomain[domain]).lowercasedFirst + "."
+            if c.riskMatrix != .satchel {
+                note += " Graded on the team's matrix \(c.riskMatrix.code) (\(c.riskMatrix.bands))."
+            }
             if entry.authority == .contributory {
                 note += " Recorded as contributory: the final say on \(domain.rawValue) risk is the \(domain == .clinical ? "clinician" : "police officer")'s (SIM guide §43)."
             }
@@ -36,7 +40,7 @@ extension FormSpec {
     static func score(_ flag: String, question: String) -> FormField {
         FormField(
             flag: flag, question: question,
-            help: "SIM guide §45, the Risk Quantification Matrix: likelihood × impact gives the grade (see docs/risk-matrix.md).",
+            help: "SIM guide §45 assesses risk as the product of likelihood and impact. Your team's matrix bands the score into High, Medium or Low (config.toml [risk-matrix]; without one, Satchel's own default, which awaits clinical sign-off: see docs/risk-matrix.md).",
             allowed: "1-5", choices: ["1", "2", "3", "4", "5"],
             check: { t, _ throws(FieldError) in _ = try RiskMatrix.parseScore(t, field: flag) })
     }

@@ -1,7 +1,7 @@
 import Foundation
 import SatchelCore
 
-/// `config.toml`: the named destinations. Location: `--config FILE`, else
+/// `config.toml`: the named destinations and the team's risk matrix. Location: `--config FILE`, else
 /// `$XDG_CONFIG_HOME/satchel/config.toml`, else `~/.config/satchel/config.toml`.
 ///
 /// ```toml
@@ -12,12 +12,21 @@ import SatchelCore
 /// auth = "oauth2-client-credentials"   # none | bearer | oauth2-client-credentials
 /// token-url = "https://fhir.example.nhs.uk/oauth2/token"
 /// client-id = "satchel"
+///
+/// [risk-matrix]                        # optional: see SatchelConfig+RiskMatrix.swift
+/// id = "testshire-rqm"
+/// version = 2
+/// medium-from = 4
+/// high-from = 10
 /// ```
 public struct SatchelConfig: Sendable, Equatable {
     public var destinations: [Destination]
+    /// The team's banding of likelihood × impact; Satchel's default when the file has none.
+    public var riskMatrix: RiskMatrix
 
-    public init(destinations: [Destination] = []) {
+    public init(destinations: [Destination] = [], riskMatrix: RiskMatrix = .satchel) {
         self.destinations = destinations
+        self.riskMatrix = riskMatrix
     }
 
     public static func path(explicit: String?, environment: [String: String]) -> URL {
@@ -49,10 +58,14 @@ public struct SatchelConfig: Sendable, Equatable {
         var config = SatchelConfig()
         for (path, table) in doc.sorted(by: { $0.key.joined(separator: ".") < $1.key.joined(separator: ".") }) {
             if path.isEmpty {
-                if let k = table.keys.sorted().first { throw .config("\(k): keys belong in a [destination.NAME] table.") }
+                if let k = table.keys.sorted().first { throw .config("\(k): keys belong in a [destination.NAME] or [risk-matrix] table.") }
                 continue
             }
-            guard path.first == "destination" else { throw .config("[\(path.joined(separator: "."))]: unknown table. Allowed: [destination.NAME].") }
+            if path == [riskMatrixTable] {
+                config.riskMatrix = try riskMatrix(table)
+                continue
+            }
+            guard path.first == "destination" else { throw .config("[\(path.joined(separator: "."))]: unknown table. Allowed: [destination.NAME], [risk-matrix].") }
             if path.count == 1 { continue }
             guard path.count == 2, let name = path.last else { throw .config("[\(path.joined(separator: "."))]: a destination is [destination.NAME].") }
             config.destinations.append(try destination(name, table))
@@ -140,6 +153,13 @@ public struct SatchelConfig: Sendable, Equatable {
             guard let v = table[key] else { return nil }
             guard case .bool(let b) = v else { throw wrong(key, "true or false", v) }
             return b
+        }
+
+        func integer(_ key: String) throws(SyncError) -> Int? {
+            guard let v = table[key] else { return nil }
+            if case .float(let f) = v { throw .config("\(prefix).\(key): \(f) is not a whole number.") }
+            guard case .integer(let n) = v else { throw wrong(key, "a whole number", v) }
+            return n
         }
 
         func number(_ key: String, in range: ClosedRange<Double>) throws(SyncError) -> Double? {

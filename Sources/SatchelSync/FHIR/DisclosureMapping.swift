@@ -12,7 +12,7 @@ enum DisclosureMapping {
         }
         var sections = ["Reason: \(d.reason)", "Decided by: \(d.decidedBy)"]
         if let l = d.likelihood, let i = d.impact, let grade = d.matrixGrade {
-            sections.append("Risk matrix (SIM guide §50): likelihood \(l) × impact \(i) = \(grade.label)")
+            sections.append("Risk matrix (SIM guide §50; \((d.matrix ?? .satchel).code)): likelihood \(l) × impact \(i) = \(grade.label)")
         }
         if let from = d.from { sections.append("Everything about the service user written from \(from.iso) up to the decision.") }
         return c.resource("Communication", extensions: extensions, [

@@ -1,10 +1,12 @@
 import Foundation
 import SatchelCore
 
-/// contact → Encounter (R4: `class` is a single Coding).
+/// contact → Encounter (R4: `class` is a single Coding). Everyone but the author is a
+/// display-only participant whose type says how they took part (`present-as`).
 enum EncounterMapping {
     static let actCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
     static let participationType = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
+    static let presentAs = MappingContext.codeSystem("present-as")
 
     static func encounter(_ contact: Contact, _ c: MappingContext) -> JSONValue {
         let held = isHeld(contact.kind)
@@ -13,11 +15,16 @@ enum EncounterMapping {
             "type": [MappingContext.concept(participationType, "PPRF", "primary performer")],
             "individual": c.authorReference,
         ]]
+        if let relative = contact.relative {
+            participants.append(participant(relative, "relative-called", "Relative or friend called", text: "Called: family or friend"))
+        }
         for person in contact.present {
-            participants.append([
-                "type": [MappingContext.concept(participationType, "PART", "Participation", text: "Present")],
-                "individual": ["display": .string(person)],
-            ])
+            participants.append(participant(person, "family-or-friend", "Family member or friend", text: "Present: family or friend"))
+        }
+        for p in contact.professionals {
+            participants.append(p.police
+                ? participant(p.display, "police", "Police mentor or officer", text: "Present: police mentor or officer")
+                : participant(p.display, "professional", "Professional", text: "Present: professional"))
         }
         let end = start.addingTimeInterval(TimeInterval(contact.minutes * 60))
         return .members([
@@ -41,6 +48,17 @@ enum EncounterMapping {
             "reasonCode": [["text": .string(contact.summary)]],
             "location": [["location": ["display": .string(contact.place)]]],
         ])
+    }
+
+    /// A participant other than the author: v3 PART plus how they took part.
+    static func participant(_ name: String, _ code: String, _ display: String, text: String) -> JSONValue {
+        [
+            "type": [[
+                "coding": [MappingContext.coding(participationType, "PART", "Participation"), MappingContext.coding(presentAs, code, display)],
+                "text": .string(text),
+            ]],
+            "individual": ["display": .string(name)],
+        ]
     }
 
     /// False for kinds where no contact took place (`did-not-attend`, `attempted`): status cancelled.

@@ -1,14 +1,14 @@
 import SatchelCore
 
-/// risk entry → RiskAssessment.
+/// risk entry → RiskAssessment. `method` names the matrix the entry was graded with
+/// (`<id>-v<version>`: Satchel's default `satchel-5x5-v1`, or the team's).
 enum RiskAssessmentMapping {
     static let probabilitySystem = "http://terminology.hl7.org/CodeSystem/risk-probability"
-    static let methodCode = "satchel-5x5-v1"
 
     static func riskAssessment(_ entry: RiskAssessmentEntry, _ c: MappingContext) -> JSONValue {
         let score = entry.likelihood * entry.impact
         let rationale = "Likelihood \(entry.likelihood) (\(likelihoodWord(entry.likelihood))) × impact "
-            + "\(entry.impact) (\(impactWord(entry.impact))) = \(score): \(entry.grade.label) on the Satchel 5×5 matrix."
+            + "\(entry.impact) (\(impactWord(entry.impact))) = \(score): \(entry.grade.label) on \(matrixName(entry.matrix))."
         let prediction: JSONValue = [
             "extension": [
                 ["url": .string(MappingContext.ext("risk-likelihood")), "valueInteger": .int(entry.likelihood)],
@@ -31,8 +31,7 @@ enum RiskAssessmentMapping {
                                                                     authority: entry.authority)),
             "identifier": [MappingContext.localIdentifier(c.recordID)],
             "status": .string(entry.authority == .final ? "final" : "preliminary"),
-            "method": MappingContext.concept(MappingContext.codeSystem("risk-method"), methodCode,
-                                             "Satchel likelihood × impact matrix (5×5), version 1"),
+            "method": method(entry.matrix),
             "code": MappingContext.concept(MappingContext.codeSystem("risk-domain"), entry.domain.rawValue, domainText),
             "subject": c.patientReference,
             "occurrenceDateTime": c.capturedAt,
@@ -45,6 +44,19 @@ enum RiskAssessmentMapping {
                 note("Risk", entry.risk, c),
             ],
         ])
+    }
+
+    /// The matrix as the method: Satchel's default keeps the wording it was first sent with;
+    /// a team's names its bands, which the code alone cannot tell a receiver.
+    static func method(_ m: RiskMatrix) -> JSONValue {
+        let display = m == .satchel
+            ? "Satchel likelihood × impact matrix (5×5), version 1"
+            : "Team likelihood × impact matrix \(m.id) (5×5), version \(m.version): \(m.bands)"
+        return MappingContext.concept(MappingContext.codeSystem("risk-method"), m.code, display)
+    }
+
+    static func matrixName(_ m: RiskMatrix) -> String {
+        m == .satchel ? "the Satchel 5×5 matrix" : "the team's matrix \(m.code)"
     }
 
     static func note(_ heading: String, _ text: String, _ c: MappingContext) -> JSONValue {

@@ -16,15 +16,24 @@ struct ContactCommand: ParsableCommand {
         @Option(help: fieldHelp(.contact, "at")) var at: String?
         @Option(name: .customLong("where"), help: fieldHelp(.contact, "where")) var place: String?
         @Option(help: fieldHelp(.contact, "minutes")) var minutes: String?
+        @Option(help: fieldHelp(.contact, "relative")) var relative: String?
         @Option(help: fieldHelp(.contact, "present")) var present: [String] = []
+        @Option(help: fieldHelp(.contact, "professional")) var professional: [String] = []
+        @Option(name: .customLong("police-present"), help: fieldHelp(.contact, "police-present")) var policePresent: [String] = []
         @Option(help: fieldHelp(.contact, "summary")) var summary: String?
         @Option(help: fieldHelp(.contact, "risk")) var risk: String?
 
         var given: FormAnswers {
             FormAnswers([
                 "kind": kind, "at": at, "where": place, "minutes": minutes,
-                "present": present.isEmpty ? nil : present.joined(separator: "; "), "summary": summary, "risk": risk,
+                "relative": relative, "present": Self.joined(present), "professional": Self.joined(professional),
+                "police-present": Self.joined(policePresent), "summary": summary, "risk": risk,
             ])
+        }
+
+        /// A repeated flag as the form's `;`-separated answer; nil when not given.
+        static func joined(_ values: [String]) -> String? {
+            values.isEmpty ? nil : values.joined(separator: "; ")
         }
     }
 }

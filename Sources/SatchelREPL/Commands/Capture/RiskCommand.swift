@@ -8,7 +8,7 @@ struct RiskCommand: ParsableCommand {
 
     struct Add: SubjectCaptureCommand {
         static let configuration = CommandConfiguration(
-            commandName: "add", abstract: "Record a risk entry graded with the Risk Quantification Matrix.")
+            commandName: "add", abstract: "Record a risk entry graded likelihood × impact on the team's risk matrix.")
         static let kind = RecordKind.risk
         @OptionGroup var global: GlobalOptions
         @OptionGroup var capture: CaptureOptions
