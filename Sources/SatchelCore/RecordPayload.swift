@@ -18,11 +18,16 @@ public protocol RecordPayload: Codable, Equatable, Sendable {
     var summaryLine: String { get }
     /// Checks what decoding alone cannot (cross-field rules); throws naming the field.
     func validate() throws(FieldError)
+    /// The answers that would make this record again, as typed: the form opened to amend
+    /// it starts from them (`amend`, `user update`). Nil for a kind that cannot be
+    /// pre-filled yet (its amendment starts from an empty form).
+    var formAnswers: FormAnswers? { get }
 }
 
 extension RecordPayload {
     public static var formVersion: Int { 1 }
     public func validate() throws(FieldError) {}
+    public var formAnswers: FormAnswers? { nil }
 }
 
 /// The first line of a free text, cut to 60 characters, for one-line summaries.

@@ -3,7 +3,11 @@ import Foundation
 /// The person being supported (record kind `service-user`).
 ///
 /// JSON keys: `name`, `alias`, `dob`, `nhsNumber`, `address`, `policeRef`,
-/// `leadClinician`, `cpa`, `paveTier` (optional keys are absent when unknown).
+/// `leadClinician`, `cpa`, `careCoordinator`, `paveTier` (optional keys are absent when unknown).
+///
+/// A person's details change (an NHS number learnt later, a new address, CPA after a
+/// discharge): `user update` records a new service-user record that amends the latest,
+/// with the same subject; the newest is the person as they are now.
 public struct ServiceUser: Codable, Equatable, Sendable {
     public static let recordKind = RecordKind.serviceUser
 
@@ -17,6 +21,8 @@ public struct ServiceUser: Codable, Equatable, Sendable {
     public let leadClinician: String?
     /// Under the Care Programme Approach.
     public let cpa: Bool?
+    /// The care co-ordinator under CPA (PAVE SOP §9); only with `cpa` true.
+    public let careCoordinator: String?
     public let paveTier: PaveTier?
 
     public static let aliasLength = 2...24
@@ -27,7 +33,7 @@ public struct ServiceUser: Codable, Equatable, Sendable {
     /// Blank optional text becomes nil.
     public init(name: String, alias: String? = nil, dob: FieldDay? = nil, nhsNumber: NHSNumber? = nil,
                 address: String? = nil, policeRef: String? = nil, leadClinician: String? = nil,
-                cpa: Bool? = nil, paveTier: PaveTier? = nil,
+                cpa: Bool? = nil, careCoordinator: String? = nil, paveTier: PaveTier? = nil,
                 now: Date, calendar: Calendar = .london) throws(FieldError) {
         self.name = try FieldText.required(name, field: "name", label: "the name")
         if let alias = FieldText.optional(alias) {
@@ -44,7 +50,20 @@ public struct ServiceUser: Codable, Equatable, Sendable {
         self.policeRef = FieldText.optional(policeRef)
         self.leadClinician = FieldText.optional(leadClinician)
         self.cpa = cpa
+        self.careCoordinator = FieldText.optional(careCoordinator)
+        if self.careCoordinator != nil, cpa != true {
+            throw FieldError.on("care-coordinator", "a care co-ordinator is named only for a person under CPA. Answer --cpa yes, or leave it out.")
+        }
         self.paveTier = paveTier
+    }
+
+    /// The answers that would make this record again: a form opened to amend it starts from them.
+    public var formAnswers: FormAnswers? {
+        FormAnswers(values: [
+            "name": name, "alias": alias, "dob": dob?.iso, "nhs-number": nhsNumber?.formatted, "address": address,
+            "police-ref": policeRef, "lead-clinician": leadClinician, "cpa": cpa.map { $0 ? "yes" : "no" },
+            "care-coordinator": careCoordinator, "pave-tier": paveTier.map { String($0.rawValue) },
+        ].compactMapValues { $0 })
     }
 
     /// Checks an alias: 2-24 of `a-z`, `0-9`, `-`.

@@ -114,3 +114,40 @@ extension Vault {
         } catch { throw error.asVaultError("reading deliveries") }
     }
 }
+
+extension Vault {
+    /// The resource each final record is a version of: for a service user's record, the
+    /// person (its subject: every update of a person is the same Patient); otherwise the
+    /// first record of its chain of amendments. One query, for a whole sync.
+    public func resourceKeys() throws(VaultError) -> [UUID: UUID] {
+        _ = try requireKeys()
+        let sql = """
+            WITH RECURSIVE chain(id, root) AS (
+                SELECT id, id FROM record WHERE amends_id IS NULL AND state = 'final'
+                UNION ALL
+                SELECT r.id, c.root FROM record r JOIN chain c ON r.amends_id = c.id WHERE r.state = 'final'
+            )
+            SELECT chain.id, CASE record.kind WHEN 'service-user' THEN record.subject_id ELSE chain.root END
+            FROM chain JOIN record ON record.id = chain.id
+            """
+        do {
+            return try db.vaultRead { db in
+                var keys: [UUID: UUID] = [:]
+                for row in try Row.fetchAll(db.cachedStatement(sql: sql)) {
+                    if let id = UUID(uuidString: row[0]), let key = UUID(uuidString: row[1]) { keys[id] = key }
+                }
+                return keys
+            }
+        } catch { throw error.asVaultError("reading record versions") }
+    }
+
+    /// The server's id ("Type/id") of each record delivered to a destination, from rows
+    /// whose MAC holds.
+    public func receipts(destination: String) throws(VaultError) -> [UUID: String] {
+        var out: [UUID: String] = [:]
+        for o in try outbox(destination: destination, state: .delivered) where o.intact {
+            if let server = o.serverID { out[o.recordID] = server }
+        }
+        return out
+    }
+}

@@ -170,11 +170,13 @@ extension Vault {
 
     /// The ids of final records of one kind, without their rows (for `status`, which
     /// must stay a few small reads whatever the vault's size).
-    public func finalIDs(kind: RecordKind) throws(VaultError) -> [UUID] {
+    /// The subjects of a kind's final records, once each (for service users: the people,
+    /// however many times their details were updated).
+    public func finalSubjects(kind: RecordKind) throws(VaultError) -> [UUID] {
         _ = try requireKeys()
         do {
             return try db.vaultRead { db in
-                try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM record WHERE kind = ? AND state = 'final'"), arguments: [kind.rawValue])
+                try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT subject_id FROM record WHERE kind = ? AND state = 'final'"), arguments: [kind.rawValue])
                     .compactMap(UUID.init(uuidString:))
             }
         } catch { throw error.asVaultError("listing records") }

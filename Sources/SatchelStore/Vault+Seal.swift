@@ -144,7 +144,7 @@ enum HeldFacts {
 
 extension Vault {
     /// What a damaged record is called in messages: its short id and kind, never its content.
-    static func damagedRecordMessage(_ id: String, kind: String) -> String {
+    public static func damagedRecordMessage(_ id: String, kind: String) -> String {
         "Record \(id.prefix(8)) (\(kind)) does not match its seal: who it is about, its author, its dates, its state "
             + "or its body were changed outside Satchel. It is not shown as valid and not sent. Run `satchel check`."
     }

@@ -10,6 +10,8 @@ public struct Capture {
     public let id: UUID
     public let subject: UUID
     public let context: FormContext
+    /// The record this one amends (`amend`, `user update`); nil for a new record.
+    public internal(set) var amends: UUID?
     /// Audit entries of the bodies opened for `context`, written with the first save.
     var reads: [ReadNote]
 

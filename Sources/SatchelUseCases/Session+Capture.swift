@@ -16,10 +16,12 @@ extension Session {
         guard header.state == .draft, let record = try vault.read([header.id], reason: "resume draft").first,
               let envelope = try? RecordCodec.decode(DraftEnvelope.self, from: record.body)
         else { throw UseCaseError(.refused, "That draft cannot be resumed: it is not a draft Satchel can read.") }
-        return (try capture(header.kind.form, id: header.id, subject: header.subjectID), envelope.answers)
+        var capture = try capture(header.kind.form, id: header.id, subject: header.subjectID)
+        capture.amends = header.amendsID
+        return (capture, envelope.answers)
     }
 
-    private func capture(_ form: FormSpec, id: UUID, subject: UUID) throws -> Capture {
+    func capture(_ form: FormSpec, id: UUID, subject: UUID) throws -> Capture {
         var (context, reads) = try context(for: form.kind == .serviceUser ? nil : subject)
         if form.kind == .disclosure {
             context.workerName = vault.workerName
@@ -87,7 +89,7 @@ extension Session {
             draft(capture, try RecordCodec.encode(built.payload), formVersion: built.formVersion),
             routes: routes(question, consents: capture.context.consents, disclosures: grants), reads: capture.reads)
         capture.reads = []
-        if capture.kind == .serviceUser, let user = built.payload as? ServiceUser { remember(user, id: header.id) }
+        if capture.kind == .serviceUser, let user = built.payload as? ServiceUser { remember(user, id: header.subjectID) }
         // A consent or disclosure changes what may go: ask again for this person (a
         // failure here is caught by the next sync, which asks before sending anything).
         var again = Reevaluation()
@@ -110,12 +112,12 @@ extension Session {
     }
 
     private func draft(_ c: Capture, _ body: [UInt8], formVersion: Int = 1) -> RecordDraft {
-        RecordDraft(id: c.id, kind: c.kind, subjectID: c.subject, formVersion: formVersion, body: body)
+        RecordDraft(id: c.id, kind: c.kind, subjectID: c.subject, formVersion: formVersion, body: body, amendsID: c.amends)
     }
 
     private func checkAliasIsFree(_ capture: Capture, _ answers: FormAnswers) throws {
         guard capture.kind == .serviceUser, let alias = answers.given("alias")?.lowercased() else { return }
-        if let other = try serviceUsers().values.first(where: { $0.alias == alias }) {
+        if let other = try serviceUsers().first(where: { $0.value.alias == alias && $0.key != capture.subject })?.value {
             throw UseCaseError(.badInput, "--alias: \"\(alias)\" is already used by another service user (\(other.initials)). Choose another alias.")
         }
     }

@@ -30,7 +30,9 @@ extension Session {
     static func summary(_ r: StoredRecord) -> String {
         guard r.header.state == .final else { return "(draft)" }
         guard let payload = try? RecordCodec.payload(kind: r.header.kind, body: r.body) else { return "(unreadable body)" }
-        return payload.summaryLine
+        guard let amended = r.header.amendsID else { return payload.summaryLine }
+        let line = r.header.kind == .serviceUser ? "details updated" : payload.summaryLine
+        return "\(line) (amends \(short(amended)))"
     }
 
     /// Every service user, sorted by name.

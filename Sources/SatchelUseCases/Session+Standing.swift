@@ -45,7 +45,7 @@ extension Session {
     public func mentoringOverview() throws -> MentoringOverview {
         var overview = MentoringOverview()
         // Ids only: status must not open or MAC every person's row (their records are checked where they are read).
-        let people = try vault.finalIDs(kind: .serviceUser)
+        let people = try vault.finalSubjects(kind: .serviceUser)
         let permitted = Set(try vault.headers(state: .final, kind: .permission).filter(\.intact).map(\.subjectID))
         overview.withoutPermission = people.filter { !permitted.contains($0) }.map(Self.short)
         var latestCapacity: [UUID: UUID] = [:]  // headers come newest first

@@ -74,8 +74,9 @@ public final class Session {
         var loaded: [UUID: ServiceUser] = [:]
         let opened = try vault.readIntact(ids, purpose: .view, reason: "service-user index")
         damagedServiceUsers = opened.damaged.count
-        for r in opened.records {
-            if let u = try? RecordCodec.decode(ServiceUser.self, from: r.body) { loaded[r.header.id] = u }
+        // A person updated (`user update`) has several records with one subject: the newest is who they are now.
+        for r in opened.records.sorted(by: { $0.header.finalisedOrCreatedAt < $1.header.finalisedOrCreatedAt }) {
+            if let u = try? RecordCodec.decode(ServiceUser.self, from: r.body) { loaded[r.header.subjectID] = u }
         }
         index = loaded
         return loaded

@@ -8,80 +8,35 @@ import Testing
 /// after it unless the worker says otherwise.
 @Suite("Lawful sharing, through the binary", .serialized)
 struct LawfulSharingTests {
-    static let passphrase = "correct horse battery staple\n"
+    /// The desk with a police destination, the person's permission to mentor on record.
+    static func team(role: String) throws -> CentralSystemDesk {
+        let desk = try CentralSystemDesk(role: role, destination: "police")
+        try desk.ok(["permission", "add", "--user", "testy", "--lead-clinician", "Dr Fictional Leadperson", "--given-on", "today"])
+        return desk
+    }
 
-    final class Team {
-        let server: FixtureServer
-        let dir: URL
-        var base: [String] {
-            ["--home", dir.appendingPathComponent("vault").path, "--config", dir.appendingPathComponent("config.toml").path, "--passphrase-fd", "3"]
-        }
+    static func contact(_ desk: CentralSystemDesk, _ summary: String) throws -> String {
+        try desk.add(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5", "--summary", summary, "--risk", "medium"])
+    }
 
-        init(role: String) throws {
-            server = try FixtureServer()
-            dir = try TemporaryVault.makeDirectory()
-            try ok(["init", "--name", "Test Mentor", "--role", role])
-            try ok(["destination", "add", "police", "--url", server.base, "--ca-file", server.ca, "--agency", "police"])
-            try ok(["user", "add", "--name", "Testy McTestface", "--alias", "testy"])
-            try ok(["permission", "add", "--user", "testy", "--lead-clinician", "Dr Fictional Leadperson", "--given-on", "today"])
-        }
+    @discardableResult
+    static func share(_ desk: CentralSystemDesk, _ decision: String, _ extra: [String] = []) throws -> ChildProcess.Result {
+        try desk.ok(["consent", "add", "--user", "testy", "--scope", "share", "--with", "police", "--decision", decision, "--risk", "medium"] + extra)
+    }
 
-        func run(_ args: [String]) throws -> ChildProcess.Result {
-            try ChildProcess.runSatchel(base + args, fd3: LawfulSharingTests.passphrase)
-        }
-
-        @discardableResult
-        func ok(_ args: [String]) throws -> ChildProcess.Result {
-            let r = try run(args)
-            guard r.status == 0 else { throw ChildProcess.Failure(message: "\(args.prefix(2).joined(separator: " ")): exit \(r.status): \(r.stderr)") }
-            return r
-        }
-
-        /// Adds a record and returns its short id, read from "Saved and finalised KIND ID".
-        func add(_ args: [String]) throws -> String {
-            let out = try ok(args).stdout
-            guard let range = out.range(of: #"finalised [a-z-]+ ([0-9a-f]{8})"#, options: .regularExpression) else {
-                throw ChildProcess.Failure(message: "no record id in: \(out)")
-            }
-            return String(out[range].suffix(8))
-        }
-
-        func contact(_ summary: String) throws -> String {
-            try add(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5", "--summary", summary, "--risk", "medium"])
-        }
-
-        func share(_ decision: String, _ extra: [String] = []) throws -> ChildProcess.Result {
-            try ok(["consent", "add", "--user", "testy", "--scope", "share", "--with", "police", "--decision", decision, "--risk", "medium"] + extra)
-        }
-
-        /// The queue line of one record for the police destination.
-        func queueLine(_ id: String) throws -> String {
-            try ok(["queue"]).stdout.split(separator: "\n").map(String.init).first { $0.contains(id) } ?? ""
-        }
-
-        /// The actions in the vault's audit log (clear: identifiers and actions only).
-        func auditActions() throws -> [String] {
-            try VaultFileEditor.strings(dir.appendingPathComponent("vault/vault.sqlite").path, "SELECT action FROM audit ORDER BY seq")
-        }
-
-        func stored(_ type: String) throws -> [[String: Any]] {
-            (try server.controlRequest("GET", "/resources?type=\(type)")["resources"] as? [[String: Any]]) ?? []
-        }
-
-        deinit {
-            server.stop()
-            try? FileManager.default.removeItem(at: dir)
-        }
+    /// The queue line of one record.
+    static func queueLine(_ desk: CentralSystemDesk, _ id: String) throws -> String {
+        try desk.ok(["queue"]).stdout.split(separator: "\n").map(String.init).first { $0.contains(id) } ?? ""
     }
 
     @Test("an offence record held because sharing was refused is delivered after disclose --basis prevent-detect-crime, with the basis on the wire and in the audit log")
     func disclosureReleasesARefusedRecord() throws {
-        let team = try Team(role: "police")
-        try team.share("refused")
-        let offence = try team.contact("Damaged a neighbour's door during the visit.")
-        #expect(try team.queueLine(offence).contains("held"))
-        #expect(try team.queueLine(offence).contains("refused consent to share with police"))
-        #expect(try team.queueLine(offence).contains("disclose --to police --records \(offence)"))
+        let team = try Self.team(role: "police")
+        try Self.share(team, "refused")
+        let offence = try Self.contact(team, "Damaged a neighbour's door during the visit.")
+        #expect(try Self.queueLine(team, offence).contains("held"))
+        #expect(try Self.queueLine(team, offence).contains("refused consent to share with police"))
+        #expect(try Self.queueLine(team, offence).contains("disclose --to police --records \(offence)"))
         _ = try team.ok(["sync"])
         #expect(try team.stored("Encounter").isEmpty, "a refused record must not arrive")
 
@@ -94,7 +49,7 @@ struct LawfulSharingTests {
             "--reason", "Criminal damage reported during the visit.", "--risk", "high",
         ])
         #expect(disclosed.stdout.contains("released to police"))
-        #expect(try team.queueLine(offence).contains("pending"))
+        #expect(try Self.queueLine(team, offence).contains("pending"))
         let synced = try team.ok(["sync"])
         #expect(synced.stdout.contains("police: 3 delivered"), "\(synced.stdout)")
 
@@ -115,13 +70,13 @@ struct LawfulSharingTests {
 
     @Test("a withdrawal holds a record that was queued but not yet sent, before the next sync")
     func withdrawalHoldsQueued() throws {
-        let team = try Team(role: "clinician")
-        try team.share("given")
-        let visit = try team.contact("A visit while consent was given.")
-        #expect(try team.queueLine(visit).contains("pending"))
-        let withdrawn = try team.share("withdrawn")
+        let team = try Self.team(role: "clinician")
+        try Self.share(team, "given")
+        let visit = try Self.contact(team, "A visit while consent was given.")
+        #expect(try Self.queueLine(team, visit).contains("pending"))
+        let withdrawn = try Self.share(team, "withdrawn")
         #expect(withdrawn.stdout.contains("held back again"), "\(withdrawn.stdout)")
-        #expect(try team.queueLine(visit).contains("withdrew consent to share with police"))
+        #expect(try Self.queueLine(team, visit).contains("withdrew consent to share with police"))
         _ = try team.ok(["sync"])
         #expect(try team.stored("Encounter").isEmpty, "a withdrawn record must not arrive")
         #expect(try team.auditActions().contains("recall"))
@@ -129,23 +84,23 @@ struct LawfulSharingTests {
 
     @Test("a later consent does not release records written while sharing was refused, unless it says --covers-from")
     func laterConsentCoversFromNow() throws {
-        let team = try Team(role: "clinician")
-        try team.share("refused")
-        let during = try team.contact("Written while sharing was refused.")
-        try team.share("given")
-        let line = try team.queueLine(during)
+        let team = try Self.team(role: "clinician")
+        try Self.share(team, "refused")
+        let during = try Self.contact(team, "Written while sharing was refused.")
+        try Self.share(team, "given")
+        let line = try Self.queueLine(team, during)
         #expect(line.contains("held"))
         #expect(line.contains("before the consent to share with police"), "\(line)")
         #expect(line.contains("--covers-from"))
-        let after = try team.contact("Written after consent was given.")
-        #expect(try team.queueLine(after).contains("pending"))
+        let after = try Self.contact(team, "Written after consent was given.")
+        #expect(try Self.queueLine(team, after).contains("pending"))
 
         let future = try team.run(["consent", "add", "--user", "testy", "--scope", "share", "--with", "police", "--decision", "given", "--covers-from", "tomorrow", "--risk", "low"])
         #expect(future.status == 65)
         #expect(future.stderr.contains("--covers-from:"))
-        let covering = try team.share("given", ["--covers-from", "today"])
+        let covering = try Self.share(team, "given", ["--covers-from", "today"])
         #expect(covering.stdout.contains("now queued for delivery"), "\(covering.stdout)")
-        #expect(try team.queueLine(during).contains("pending"))
+        #expect(try Self.queueLine(team, during).contains("pending"))
         _ = try team.ok(["sync"])
         let consents = try team.stored("Consent")
         #expect(consents.contains { c in ((c["provision"] as? [String: Any])?["dataPeriod"] as? [String: Any])?["start"] as? String != nil })

@@ -25,6 +25,9 @@ extension FormSpec {
                 flag: "cpa", question: "Under CPA", help: "PAVE SOP §9: whether the person is subject to the Care Programme Approach.",
                 allowed: YesNo.allowedList, choices: YesNo.allCases.map(\.choiceName), required: false,
                 check: { t, _ throws(FieldError) in _ = try YesNo.parseBool(t, field: "cpa") }),
+            FormField(
+                flag: "care-coordinator", question: "Care co-ordinator", help: "PAVE SOP §9: under CPA, the care co-ordinator's name.",
+                allowed: "free text", required: false, applies: { $0["cpa"].map { (try? YesNo.parseBool($0, field: "cpa")) == true } ?? false }),
             .choice("pave-tier", PaveTier.self, question: "PAVE tier", help: "PAVE SOP §7: the tier agreed at the team meeting (1, 2 or 3).", required: false),
         ],
         build: { a, c throws(FieldError) in
@@ -35,6 +38,7 @@ extension FormSpec {
                 nhsNumber: try a.given("nhs-number").map { t throws(FieldError) in try NHSNumber(parsing: t) },
                 address: a.given("address"), policeRef: a.given("police-ref"), leadClinician: a.given("lead-clinician"),
                 cpa: try a.given("cpa").map { t throws(FieldError) in try YesNo.parseBool(t, field: "cpa") },
+                careCoordinator: a.given("care-coordinator"),
                 paveTier: try a.given("pave-tier").map { t throws(FieldError) in try PaveTier.parse(t, field: "pave-tier") },
                 now: c.now, calendar: c.calendar)
             return BuiltRecord(payload: user)

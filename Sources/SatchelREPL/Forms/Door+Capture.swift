@@ -11,6 +11,14 @@ extension Door {
         try fill(&capture, given: given, draftOnly: draftOnly)
     }
 
+    /// Amends a record: its answers, with the changes given over them; guided (starting
+    /// at the summary, where any field can be changed) when someone is at the prompt.
+    func amend(_ opened: (Capture, FormAnswers), changes: FormAnswers, draftOnly: Bool) throws {
+        var (capture, answers) = opened
+        for (flag, value) in changes.values { answers[flag] = value }
+        try fill(&capture, given: answers, draftOnly: draftOnly)
+    }
+
     /// Picks up a draft where it was left.
     func resume(_ header: RecordHeader) throws {
         var (capture, answers) = try session.resumeCapture(header)

@@ -16,12 +16,17 @@ extension PushEngine {
         progress(0, total)
         guard total > 0 else { return reportHead(into: &report) }
         let capabilities = try fetchCapabilities()
-        let patients = ordered.filter { $0.kind == .serviceUser }
-        try deliver(patients, capabilities, &report, &settled, total)
-        let known = try vault.delivered(destination: destination.name)
-        let ready = ordered.filter { $0.kind != .serviceUser && known.contains($0.subjectID) }
-        let waiting = ordered.count - patients.count - ready.count
-        try deliver(ready, capabilities, &report, &settled, total)
+        var waiting = 0
+        // Versions of one resource (a record and its amendments) go one round apart, so
+        // each amendment is written over the version the server already holds.
+        for round in rounds(ordered) {
+            let patients = try withUpdateTargets(round.filter { $0.kind == .serviceUser })
+            try deliver(patients, capabilities, &report, &settled, total)
+            let placed = try placedResources()
+            let ready = try withUpdateTargets(round.filter { $0.kind != .serviceUser && placed.contains($0.subjectID) })
+            waiting += round.count - patients.count - ready.count
+            try deliver(ready, capabilities, &report, &settled, total)
+        }
         if bundlesSent == 0 { reportHead(into: &report) }
         if waiting > 0 {
             report.why = "\(waiting) record\(waiting == 1 ? "" : "s") wait for their service user's record to reach \(destination.name) first (see queue)"
@@ -73,7 +78,7 @@ extension PushEngine {
         var mapped: [(OutgoingRecord, FHIRResource)] = []
         var unmappable: [(UUID, DeliveryResult)] = []
         for r in chunk {
-            do { mapped.append((r, try FHIRMapper.resource(for: r, references: references))) } catch {
+            do { mapped.append((r, try FHIRMapper.resource(for: r, references: references).updating(r.updateTarget))) } catch {
                 unmappable.append((r.id, .rejected(reason: "Satchel could not express this record as FHIR R4: \(error)")))
             }
         }

@@ -29,6 +29,8 @@ public final class PushEngine {
     var auditHead: AuditHead?
     /// Bundles this run sent (with nothing sent, one empty Bundle reports the head).
     var bundlesSent = 0
+    /// The resource each final record is a version of (`Vault.resourceKeys`), read once per run.
+    var resourceKeys: [UUID: UUID] = [:]
 
     public init(
         vault: Vault, destination: Destination, transport: any HTTPTransport, clock: any SyncClock = SystemClock(),
@@ -124,12 +126,15 @@ public final class PushEngine {
         for (id, problem) in opened.damaged {
             report.quarantined.append(.init(record: id.uuidString.lowercased(), kind: "record", reason: problem))
         }
+        resourceKeys = try vault.resourceKeys()
         let records = opened.records.map { r in
-            OutgoingRecord(
+            var o = OutgoingRecord(
                 id: r.header.id, kind: r.header.kind, subjectID: r.header.subjectID, authorID: r.header.authorID,
                 authorRole: r.header.authorRole, authorName: vault.workerName, createdAt: r.header.createdAt,
                 finalisedAt: r.header.finalisedOrCreatedAt, amendsID: r.header.amendsID,
                 formVersion: r.header.formVersion, body: r.body)
+            if r.header.kind != .serviceUser { o.rootID = resourceKeys[r.header.id] }
+            return o
         }
         func rank(_ r: OutgoingRecord) -> (Int, Int, Date) {
             let risk = RecordCodec.statedRisk(r.body)

@@ -29,6 +29,7 @@ public enum BundleBuilder {
 
     /// The entry's `request` element.
     public static func request(for resource: FHIRResource, mode: WriteMode) -> JSONValue {
+        if let url = resource.updateURL { return ["method": "PUT", "url": .string(url)] }
         switch mode {
         case .putWithClientIDs:
             return ["method": "PUT", "url": .string("\(resource.type)/\(resource.id)")]

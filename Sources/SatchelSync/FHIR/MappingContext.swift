@@ -11,7 +11,9 @@ struct MappingContext: Sendable {
     static func ext(_ name: String) -> String { "\(base)/StructureDefinition/\(name)" }
     static func codeSystem(_ name: String) -> String { "\(base)/CodeSystem/\(name)" }
 
-    var recordID: String { record.id.uuidString.lowercased() }
+    /// The resource's id and identifier: the first record of its chain of amendments, so
+    /// every version is the same resource.
+    var recordID: String { record.resourceID.uuidString.lowercased() }
     var subjectID: String { record.subjectID.uuidString.lowercased() }
 
     /// The local identifier `https://satchel.example/Id/record|<uuid>`.
@@ -67,6 +69,8 @@ struct MappingContext: Sendable {
         if let amends = record.amendsID {
             out.append(["url": .string(Self.ext("amends")),
                         "valueIdentifier": Self.localIdentifier(amends.uuidString.lowercased())])
+            out.append(["url": .string(Self.ext("version-record")),
+                        "valueIdentifier": Self.localIdentifier(record.id.uuidString.lowercased())])
         }
         if let authority {
             out.append(["url": .string(Self.ext("authority")), "valueCode": .string(authority.rawValue)])

@@ -17,6 +17,16 @@ public struct OutgoingRecord: Sendable {
     public let body: [UInt8]
     /// The disclosure it is sent under, when it goes on a lawful basis rather than consent.
     public var disclosure: (id: UUID, basis: LawfulBasis)?
+    /// The record whose resource this one is a version of: the first record of its chain
+    /// of amendments (itself when it amends nothing). An amendment is a new version of
+    /// the same resource, never a second resource.
+    public var rootID: UUID?
+    /// Where the resource already is on this destination's server ("Type/id" from an
+    /// earlier version's receipt): an amendment is written there with PUT.
+    public var updateTarget: String?
+
+    /// The id the resource is known by: the root of its amendments.
+    public var resourceID: UUID { rootID ?? id }
 
     public init(id: UUID, kind: RecordKind, subjectID: UUID, authorID: String, authorRole: Role,
                 authorName: String, createdAt: Date, finalisedAt: Date, amendsID: UUID? = nil,

@@ -25,6 +25,9 @@ enum PatientMapping {
         if let cpa = user.cpa {
             extensions.append(["url": .string(MappingContext.ext("cpa")), "valueBoolean": .bool(cpa)])
         }
+        if let coordinator = user.careCoordinator {
+            extensions.append(["url": .string(MappingContext.ext("care-coordinator")), "valueString": .string(coordinator)])
+        }
         if let tier = user.paveTier {
             extensions.append(["url": .string(MappingContext.ext("pave-tier")), "valueInteger": .int(tier.rawValue)])
         }

@@ -5,13 +5,10 @@ import SatchelCore
 /// `user …`: the people the team works with.
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Add and list service users.", subcommands: [Add.self, List.self])
+        commandName: "user", abstract: "Add, update and list service users.", subcommands: [Add.self, Update.self, List.self])
 
-    struct Add: CaptureCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a service user.")
-        static let kind = RecordKind.serviceUser
-        @OptionGroup var global: GlobalOptions
-        @Flag(help: "Keep the record as a draft instead of finalising it.") var draft = false
+    /// A service user's details as flags (`user add`, `user update`).
+    struct Details: ParsableArguments {
         @Option(help: fieldHelp(.serviceUser, "name")) var name: String?
         @Option(help: fieldHelp(.serviceUser, "alias")) var alias: String?
         @Option(help: fieldHelp(.serviceUser, "dob")) var dob: String?
@@ -20,16 +17,43 @@ struct UserCommand: ParsableCommand {
         @Option(name: .customLong("police-ref"), help: fieldHelp(.serviceUser, "police-ref")) var policeRef: String?
         @Option(name: .customLong("lead-clinician"), help: fieldHelp(.serviceUser, "lead-clinician")) var leadClinician: String?
         @Option(help: fieldHelp(.serviceUser, "cpa")) var cpa: String?
+        @Option(name: .customLong("care-coordinator"), help: fieldHelp(.serviceUser, "care-coordinator")) var careCoordinator: String?
         @Option(name: .customLong("pave-tier"), help: fieldHelp(.serviceUser, "pave-tier")) var paveTier: String?
-
-        var userReference: String? { nil }
-        var draftOnly: Bool { draft }
 
         var given: FormAnswers {
             FormAnswers([
                 "name": name, "alias": alias, "dob": dob, "nhs-number": nhsNumber, "address": address,
-                "police-ref": policeRef, "lead-clinician": leadClinician, "cpa": cpa, "pave-tier": paveTier,
+                "police-ref": policeRef, "lead-clinician": leadClinician, "cpa": cpa, "care-coordinator": careCoordinator,
+                "pave-tier": paveTier,
             ])
+        }
+    }
+
+    struct Add: CaptureCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a service user.")
+        static let kind = RecordKind.serviceUser
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Keep the record as a draft instead of finalising it.") var draft = false
+        @OptionGroup var details: Details
+
+        var userReference: String? { nil }
+        var draftOnly: Bool { draft }
+        var given: FormAnswers { details.given }
+    }
+
+    /// `user update`: a person's details as they are now, as an amendment of their record.
+    struct Update: SessionCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "update",
+            abstract: "Update a service user's details (an NHS number learnt later, a new address, CPA and the care co-ordinator, a new PAVE tier): an amendment of their record; their Patient is updated, not duplicated.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The service user, by alias or name (default: the one `open` made current).", valueName: "user"))
+        var user: String?
+        @Flag(help: "Keep the update as a draft instead of finalising it.") var draft = false
+        @OptionGroup var details: Details
+
+        func run(in door: Door) throws {
+            try door.amend(try door.session.startUserUpdate(user), changes: details.given, draftOnly: draft)
         }
     }
 

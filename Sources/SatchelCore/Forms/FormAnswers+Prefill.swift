@@ -1,0 +1,78 @@
+import Foundation
+
+/// The answers each kind's form would need to make a record again: what `amend` opens
+/// the form with. Each is typed as a worker would type it, so the form checks it again.
+extension FormAnswers {
+    init(_ pairs: [String: String?]) {
+        self.init(values: pairs.compactMapValues { $0 })
+    }
+}
+
+extension YesNo {
+    static func word(_ value: Bool) -> String { value ? "yes" : "no" }
+}
+
+extension Contact {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "kind": kind.rawValue, "at": FieldDate.display(at), "where": place, "minutes": String(minutes),
+            "relative": relative, "present": present.isEmpty ? nil : present.joined(separator: "; "),
+            "professional": Self.list(professionals.filter { !$0.police }), "police-present": Self.list(professionals.filter(\.police)),
+            "summary": summary, "risk": currentRisk.rawValue,
+        ])
+    }
+
+    static func list(_ people: [Professional]) -> String? {
+        people.isEmpty ? nil : people.map(\.display).joined(separator: "; ")
+    }
+}
+
+extension RiskAssessmentEntry {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "domain": domain.rawValue, "progress": progress, "mental-state": mentalState, "risk": risk, "plan": plan,
+            "likelihood": String(likelihood), "impact": String(impact),
+        ])
+    }
+}
+
+extension Consent {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "scope": scope.rawValue, "with": with, "decision": decision.rawValue, "reason": reason, "method": method.rawValue,
+            "review-date": reviewDate?.iso, "covers-from": coversFrom?.iso, "risk": currentRisk.rawValue,
+        ])
+    }
+}
+
+extension BoundaryDiscussion {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "behaviour": behaviour, "boundary": boundary, "consequence": consequence,
+            "legal-explained": YesNo.word(legalExplained), "response": response, "risk": currentRisk.rawValue,
+        ])
+    }
+}
+
+extension CapacityAssessment {
+    public var formAnswers: FormAnswers? {
+        var pairs: [String: String?] = ["judgement": judgement.rawValue, "risk": currentRisk.rawValue]
+        for (flag, answer) in [("communicate", communicate), ("understand", understand), ("retain", retain), ("employ", employ)] {
+            pairs[flag] = YesNo.word(answer.able)
+            pairs["\(flag)-note"] = answer.note
+        }
+        return FormAnswers(pairs)
+    }
+}
+
+extension MentoringPermission {
+    public var formAnswers: FormAnswers? {
+        FormAnswers(["lead-clinician": leadClinician, "given-on": givenOn.iso, "note": note])
+    }
+}
+
+extension DeathNotification {
+    public var formAnswers: FormAnswers? {
+        FormAnswers(["died-at": FieldDate.display(diedAt), "source": source, "note": note])
+    }
+}

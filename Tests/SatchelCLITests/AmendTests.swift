@@ -1,0 +1,52 @@
+import Foundation
+import SatchelTestSupport
+import Testing
+
+/// Correcting what was recorded, through the real binary against the stand-in central
+/// system: an amendment is a new record that names the one it amends, and on the wire a
+/// new version of the same resource — with client ids or with server-assigned ones.
+@Suite("Amending records and updating a person, through the binary", .serialized)
+struct AmendTests {
+    static func version(_ resource: [String: Any]?) -> String? {
+        (resource?["meta"] as? [String: Any])?["versionId"] as? String
+    }
+
+    @Test("user update and amend are new versions of the same Patient and Encounter on the server", arguments: [true, false])
+    func versions(clientIDs: Bool) throws {
+        let desk = try CentralSystemDesk(clientIDs: clientIDs)
+        try desk.ok(["consent", "add", "--user", "testy", "--scope", "share", "--with", "fixture", "--decision", "given", "--risk", "low"])
+        let saved = try desk.ok(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5", "--summary", "First wording.", "--risk", "low"])
+        let contact = try #require(saved.stdout.range(of: #"contact ([0-9a-f]{8})"#, options: .regularExpression).map { String(saved.stdout[$0].suffix(8)) })
+        try desk.ok(["sync"])
+        #expect(try desk.stored("Patient").count == 1)
+
+        let refused = try desk.run(["user", "update", "testy", "--care-coordinator", "Dr Fictional Coordinator"])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("--care-coordinator: a care co-ordinator is named only for a person under CPA"))
+        let updated = try desk.ok(["user", "update", "testy", "--nhs-number", "943 476 5919", "--cpa", "yes", "--care-coordinator", "Dr Fictional Coordinator"])
+        #expect(updated.stdout.contains("Saved service user"), "\(updated.stdout)")
+        let amended = try desk.ok(["amend", contact, "--set", "summary=Corrected wording."])
+        #expect(amended.stdout.contains("Saved and finalised contact"))
+        let badSet = try desk.run(["amend", contact, "--set", "colour=blue"])
+        #expect(badSet.status == 65)
+        #expect(badSet.stderr.contains("--set: \"colour=blue\" is not FIELD=VALUE with a field of contact add"))
+        try desk.ok(["sync"])
+
+        let patients = try desk.stored("Patient")
+        #expect(patients.count == 1, "the Patient is updated, not duplicated")
+        #expect(Self.version(patients.first) == "2")
+        let identifiers = (patients.first?["identifier"] as? [[String: Any]]) ?? []
+        #expect(identifiers.contains { $0["value"] as? String == "9434765919" })
+        let encounters = try desk.stored("Encounter")
+        #expect(encounters.count == 1, "the amendment is a new version of the same Encounter")
+        #expect(Self.version(encounters.first) == "2")
+        #expect(((encounters.first?["extension"] as? [[String: Any]]) ?? []).contains { ($0["url"] as? String)?.hasSuffix("/amends") == true })
+        // On the device the person is still one person, with the details as updated.
+        let list = try desk.ok(["user", "list", "--json"]).stdout
+        #expect(list.components(separatedBy: "\"initials\"").count == 2, "\(list)")
+        #expect(list.contains("943 476 5919"))
+        let history = try desk.ok(["history", "testy"]).stdout
+        #expect(history.contains("details updated (amends "), "the update is in the person's history")
+        #expect(history.contains("Corrected wording. (amends \(contact))"))
+    }
+}
