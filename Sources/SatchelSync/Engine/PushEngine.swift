@@ -124,13 +124,7 @@ public final class PushEngine {
         for (id, problem) in opened.damaged {
             report.quarantined.append(.init(record: id.uuidString.lowercased(), kind: "record", reason: problem))
         }
-        let records = opened.records.map { r in
-            OutgoingRecord(
-                id: r.header.id, kind: r.header.kind, subjectID: r.header.subjectID, authorID: r.header.authorID,
-                authorRole: r.header.authorRole, authorName: vault.workerName, createdAt: r.header.createdAt,
-                finalisedAt: r.header.finalisedOrCreatedAt, amendsID: r.header.amendsID,
-                formVersion: r.header.formVersion, body: r.body)
-        }
+        let records = opened.records.map { OutgoingRecord($0, authorName: vault.workerName) }
         func rank(_ r: OutgoingRecord) -> (Int, Int, Date) {
             let risk = RecordCodec.statedRisk(r.body)
             return (r.kind == .serviceUser ? 0 : 1, risk == .high ? 0 : risk == .medium ? 1 : 2, r.createdAt)
