@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
         // The line editor's SIGINT/SIGWINCH handler and its stdout helpers: C with state.
         .target(name: "CTerminal"),
         // sqlite3_db_config (C-variadic) for SQLite's defensive mode on every vault connection.
@@ -38,9 +39,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "SatchelSync", dependencies: ["SatchelCore", "SatchelStore", "CCurl"]),
+        // Readable documents (plain text, and PDF through cairo and pango): no record types.
+        .target(name: "SatchelDocuments", dependencies: ["CCairo"]),
         // The use cases: what a worker can do, shared by both doors. The only module that
         // combines the vault, the sharing policy and delivery (docs/architecture.md).
-        .target(name: "SatchelUseCases", dependencies: ["SatchelCore", "SatchelStore", "SatchelSync"]),
+        .target(name: "SatchelUseCases", dependencies: ["SatchelCore", "SatchelStore", "SatchelSync", "SatchelDocuments"]),
         .target(
             name: "SatchelREPL",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import SatchelTestSupport
 import Testing
 @testable import SatchelSync
 
@@ -39,7 +40,7 @@ struct ResponseParserTests {
     }
 
     @Test func fixtureGoldenResponse() throws {
-        let url = URL(fileURLWithPath: Validator.fixtures + "/golden/batch-bundle.response.json")
+        let url = URL(fileURLWithPath: ExternalTool.fixtures + "/golden/batch-bundle.response.json")
         let wrapper = try #require(JSONValue.parse(Array(try Data(contentsOf: url))))
         let body = try #require(wrapper["response"]?["body"])
         let out = try BundleResponseParser.parse(body: body.encoded(), contentType: fhirJSON, expectedEntries: 6)

@@ -15,7 +15,7 @@ public struct SatchelCommand: ParsableCommand {
             InitCommand.self, UserCommand.self, OpenCommand.self, CloseCommand.self, ContactCommand.self, RiskCommand.self,
             TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, CapacityCommand.self, PermissionCommand.self, DeathCommand.self, DiscloseCommand.self, AmendCommand.self, DraftsCommand.self, HistoryCommand.self,
             SyncCommand.self, QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
-            CheckCommand.self,
+            CheckCommand.self, ExportCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions

@@ -128,11 +128,7 @@ public final class PushEngine {
         }
         resourceKeys = try vault.resourceKeys()
         let records = opened.records.map { r in
-            var o = OutgoingRecord(
-                id: r.header.id, kind: r.header.kind, subjectID: r.header.subjectID, authorID: r.header.authorID,
-                authorRole: r.header.authorRole, authorName: vault.workerName, createdAt: r.header.createdAt,
-                finalisedAt: r.header.finalisedOrCreatedAt, amendsID: r.header.amendsID,
-                formVersion: r.header.formVersion, body: r.body)
+            var o = OutgoingRecord(r, authorName: vault.workerName)
             if r.header.kind != .serviceUser { o.rootID = resourceKeys[r.header.id] }
             return o
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SatchelCore
+import SatchelStore
 
 /// A finalised record as the sync engine hands it over: header facts plus its decoded payload JSON.
 public struct OutgoingRecord: Sendable {
@@ -42,5 +43,16 @@ public struct OutgoingRecord: Sendable {
         self.amendsID = amendsID
         self.formVersion = formVersion
         self.body = body
+    }
+}
+
+extension OutgoingRecord {
+    /// A record opened from the vault, written by `authorName` (the vault's worker).
+    public init(_ stored: StoredRecord, authorName: String) {
+        let h = stored.header
+        self.init(
+            id: h.id, kind: h.kind, subjectID: h.subjectID, authorID: h.authorID, authorRole: h.authorRole,
+            authorName: authorName, createdAt: h.createdAt, finalisedAt: h.finalisedOrCreatedAt, amendsID: h.amendsID,
+            formVersion: h.formVersion, body: stored.body)
     }
 }

@@ -1,0 +1,8 @@
+#ifndef SATCHEL_CCAIRO_SHIM_H
+#define SATCHEL_CCAIRO_SHIM_H
+// cairo draws the pages into a PDF stream; pango lays out the text (fonts through
+// fontconfig). Nothing here is variadic, so the headers are all Swift needs.
+#include <cairo/cairo.h>
+#include <cairo/cairo-pdf.h>
+#include <pango/pangocairo.h>
+#endif

@@ -1,0 +1,92 @@
+import Foundation
+import SatchelCore
+import SatchelDocuments
+import SatchelStore
+import SatchelSync
+
+/// What `export` wrote.
+public struct ExportSummary: Sendable {
+    public let format: ExportFormat
+    /// Records in the file (the person's own record among them).
+    public let records: Int
+    /// Records left out because they failed their integrity check: id and kind.
+    public let damaged: [(id: UUID, kind: RecordKind)]
+    public let redacted: Bool
+}
+
+/// Giving the person their records (SIM guide §54): "service users should have access to
+/// the records made by their mentoring team … ideally in paper form or a summary can be
+/// sent by email (with personal data that would identify the service user removed)".
+extension Session {
+    /// Writes everything final on record about a person to `path`, in the format its
+    /// extension names, oldest first. The bodies are opened as an export (audited so).
+    /// A record failing its integrity check is named, never written as valid.
+    /// `redact` removes the person's identifying data (`Redaction`).
+    public func export(user reference: String?, to path: String, redact: Bool, force: Bool) throws -> ExportSummary {
+        let format = try ExportFormat(path: path)
+        try ExportFile.checkWritable(path, force: force)
+        let (id, user) = try resolveUser(reference)
+        let headers = try vault.headers(subject: id, state: .final)
+            .sorted { ($0.kind == .serviceUser ? 0 : 1, $0.finalisedOrCreatedAt) < ($1.kind == .serviceUser ? 0 : 1, $1.finalisedOrCreatedAt) }
+        let opened = try vault.readIntact(headers.map(\.id), purpose: .export, reason: "export \(format.rawValue)")
+        let byID = Dictionary(uniqueKeysWithValues: opened.records.map { ($0.header.id, $0) })
+        let records = headers.compactMap { byID[$0.id] }
+        let damagedIDs = Set(opened.damaged.map(\.id))
+        let damaged = headers.filter { damagedIDs.contains($0.id) }
+        let redaction = redact ? Redaction(user) : nil
+
+        let bytes: [UInt8]
+        switch format {
+        case .json:
+            let outgoing = records.map { OutgoingRecord($0, authorName: vault.workerName) }
+            do { bytes = try CollectionBundle.bundle(outgoing, timestamp: clock(), redaction: redaction) } catch {
+                throw UseCaseError(.refused, error.message)
+            }
+        case .txt:
+            bytes = Array(document(user, records, damaged: damaged, redaction: redaction).plainText().utf8)
+        case .pdf:
+            do { bytes = try PDFWriter().render(document(user, records, damaged: damaged, redaction: redaction)) } catch {
+                throw UseCaseError(.refused, "--out: \(error.message)")
+            }
+        }
+        try ExportFile.write(bytes, to: path, force: force)
+        return ExportSummary(format: format, records: records.count, damaged: damaged.map { ($0.id, $0.kind) }, redacted: redact)
+    }
+
+    // MARK: - The readable document
+
+    func document(_ user: ServiceUser, _ records: [StoredRecord], damaged: [RecordHeader], redaction: Redaction?) -> ReadableDocument {
+        let scrub: (String) -> String = { redaction?.apply($0) ?? $0 }
+        var preamble = [
+            "Made by Satchel on \(FieldDate.display(clock())) by \(vault.workerName) (\(vault.role.rawValue)).",
+            "Final records only, oldest first: \(records.count) record\(records.count == 1 ? "" : "s").",
+        ]
+        if redaction != nil {
+            preamble.append("Identifying details (name, NHS number, address, date of birth, police reference) are removed and shown as \(Redaction.mark).")
+        }
+        if !damaged.isEmpty {
+            preamble.append("\(damaged.count) record(s) failed their integrity check and are not included: \(damaged.map { "\($0.kind.rawValue) \(Self.shortID($0.id))" }.joined(separator: ", ")).")
+        }
+        let sections = records.map { r in
+            let h = r.header
+            var lines = [
+                ReadableDocument.Line(label: "Record", value: Self.shortID(h.id)),
+                .init(label: "Recorded", value: "\(FieldDate.display(h.createdAt)) by \(vault.workerName) (\(h.authorRole.rawValue))"),
+                .init(label: "Finalised", value: FieldDate.display(h.finalisedOrCreatedAt)),
+            ]
+            if let amends = h.amendsID { lines.append(.init(label: "Amends", value: Self.shortID(amends))) }
+            if let payload = try? RecordCodec.payload(kind: h.kind, body: r.body) {
+                lines += RecordText.lines(for: payload)
+                    .filter { redaction == nil || h.kind != .serviceUser || !RecordText.identifyingLabels.contains($0.label) }
+                    .map { .init(label: $0.label, value: scrub($0.value)) }
+            } else {
+                lines.append(.init(label: "Content", value: "(unreadable: this record's body does not decode; run `satchel check`)"))
+            }
+            return ReadableDocument.Section(heading: "\(RecordText.title(of: h.kind)), \(FieldDate.display(h.createdAt))", lines: lines)
+        }
+        let title = redaction == nil ? "Mentoring records: \(user.name)" : "Mentoring records: summary"
+        return ReadableDocument(title: title, preamble: preamble, sections: sections)
+    }
+
+    static func shortID(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
+}
