@@ -71,8 +71,19 @@ extension Session {
         // A record both queued and held for one destination had a row added outside Satchel.
         let queuedPairs = Set(outbox.map { "\($0.recordID)|\($0.destination)" })
         let both = Set(held.map { "\($0.recordID)|\($0.destination)" }).intersection(queuedPairs)
+        let refused = refusedPatients(outbox, headers)
         for o in outbox where o.state != .delivered || !o.intact {
-            let c = checked(o.recordID, o.intact && !both.contains("\(o.recordID)|\(o.destination)"), o.lastError)
+            var reason = o.lastError
+            if let h = headers[o.recordID] {
+                if o.state == .rejected, amendedBy(h.id, headers) == nil {
+                    reason = "\(reason ?? "refused"); fix: \(h.kind == .serviceUser ? "user update" : "amend \(RecordRef.short(h.id))")"
+                } else if o.state == .rejected, let fix = amendedBy(h.id, headers) {
+                    reason = "\(reason ?? "refused"); corrected by \(RecordRef.short(fix))"
+                } else if o.state == .pending, h.kind != .serviceUser, let why = refused[o.destination]?[h.subjectID] {
+                    reason = "waiting for \(users[h.subjectID]?.initials ?? "the person")'s Patient, refused by \(o.destination): \(why); fix with `user update`"
+                }
+            }
+            let c = checked(o.recordID, o.intact && !both.contains("\(o.recordID)|\(o.destination)"), reason)
             queues[o.destination]?.items.append(item(o.recordID, state: c.state ?? o.state.rawValue, attempts: o.attempts, reason: c.reason))
         }
         for h in held {
@@ -90,6 +101,28 @@ extension Session {
             }
         }
         return queues.values.sorted { $0.name < $1.name }
+    }
+}
+
+extension Session {
+    /// Per destination, the people whose Patient it refused and holds in no version, with
+    /// the refusal: everything else about them waits for a corrected one (`user update`).
+    func refusedPatients(_ outbox: [OutboxEntry], _ headers: [UUID: RecordHeader]) -> [String: [UUID: String]] {
+        var placed: [String: Set<UUID>] = [:]
+        var refused: [String: [UUID: String]] = [:]
+        for o in outbox where o.intact {
+            guard let h = headers[o.recordID], h.kind == .serviceUser else { continue }
+            if o.state == .delivered { placed[o.destination, default: []].insert(h.subjectID) }
+            if o.state == .rejected { refused[o.destination, default: [:]][h.subjectID] = o.lastError ?? "no reason given" }
+        }
+        return refused.mapValues { $0 }.reduce(into: [:]) { out, pair in
+            out[pair.key] = pair.value.filter { !(placed[pair.key]?.contains($0.key) ?? false) }
+        }
+    }
+
+    /// The record that corrects this one, if any.
+    func amendedBy(_ id: UUID, _ headers: [UUID: RecordHeader]) -> UUID? {
+        headers.values.first { $0.amendsID == id }?.id
     }
 }
 

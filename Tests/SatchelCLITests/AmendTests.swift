@@ -49,4 +49,34 @@ struct AmendTests {
         #expect(history.contains("details updated (amends "), "the update is in the person's history")
         #expect(history.contains("Corrected wording. (amends \(contact))"))
     }
+
+    @Test("a refused Patient holds back what is behind it, says so with the fix, and user update releases it all; show renders a record with its delivery")
+    func refusedPatient() throws {
+        let desk = try CentralSystemDesk()
+        try desk.ok(["consent", "add", "--user", "testy", "--scope", "share", "--with", "fixture", "--decision", "given", "--risk", "low"])
+        let contact = try desk.add(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5", "--summary", "A fictional call.", "--risk", "low"])
+        try desk.server.setFaults(#"{"rules": [{"fault": "reject", "diagnostics": "Patient.birthDate is required here", "match": {"resourceType": "Patient"}, "count": 1}]}"#)
+        _ = try desk.run(["sync"])
+        #expect(try desk.stored("Patient").isEmpty)
+        let queue = try desk.ok(["queue"]).stdout
+        #expect(queue.contains("waiting for T.M.'s Patient, refused by fixture: "), "\(queue)")
+        #expect(queue.contains("fix with `user update`"))
+        #expect(queue.contains("fix: user update"))
+
+        let shown = try desk.ok(["show", contact]).stdout
+        #expect(shown.contains("Summary"), "\(shown)")
+        #expect(shown.contains("A fictional call."))
+        #expect(shown.contains("fixture: pending"))
+
+        try desk.ok(["user", "update", "testy", "--dob", "01/01/1990"])
+        let synced = try desk.ok(["sync"])
+        #expect(synced.stdout.contains("fixture: 3 delivered"), "the corrected Patient, the consent and the contact: \(synced.stdout)")
+        #expect(try desk.stored("Patient").count == 1)
+        #expect(try desk.stored("Encounter").count == 1)
+        #expect(try desk.ok(["queue"]).stdout.contains("corrected by"))
+        let json = try JSONSerialization.jsonObject(with: Data(try desk.ok(["show", contact, "--json"]).stdout.utf8)) as? [String: Any]
+        let delivery = (json?["deliveries"] as? [[String: Any]])?.first
+        #expect(delivery?["state"] as? String == "delivered")
+        #expect((delivery?["serverID"] as? String)?.hasPrefix("Encounter/") == true)
+    }
 }

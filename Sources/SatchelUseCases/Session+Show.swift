@@ -1,0 +1,98 @@
+import Foundation
+import SatchelCore
+import SatchelStore
+
+/// One record rendered for people (`show`): every field with its label, who wrote it in
+/// which role and when, what it amends and what amends it, and where it stands with each
+/// destination.
+public struct RecordView: Sendable, Encodable {
+    public struct Field: Sendable, Encodable {
+        public let label: String
+        public let value: String
+    }
+
+    /// Where the record stands with one destination.
+    public struct Delivery: Sendable, Encodable {
+        public let destination: String
+        /// pending, in-flight, delivered, rejected, held, or damaged.
+        public let state: String
+        public let serverID: String?
+        public let serverVersion: String?
+        /// The server's reason (rejected), the last failed attempt (pending), or why it is held.
+        public let reason: String?
+        /// What to do about it, when something can be done.
+        public let fix: String?
+    }
+
+    public let id: String
+    public let kind: String
+    public let title: String
+    public let serviceUser: String
+    public let state: String
+    public let author: String
+    public let authorRole: String
+    public let createdAt: String
+    public let finalisedAt: String?
+    public let amends: String?
+    public let amendedBy: [String]
+    public let fields: [Field]
+    public let deliveries: [Delivery]
+}
+
+extension Session {
+    /// A record by the start of its id, rendered whole; the body opened is audited as a
+    /// view (reason "show"). A record that fails its integrity check is refused (`satchel check`).
+    public func show(_ reference: String) throws -> RecordView {
+        let key = reference.trimmingCharacters(in: .whitespaces).lowercased()
+        guard key.count >= 4 else {
+            throw UseCaseError(.badInput, "record: give at least 4 characters of a record id, as `history` shows them.")
+        }
+        let hits = try vault.headers().filter { $0.id.uuidString.lowercased().hasPrefix(key) }
+        guard let h = hits.first, hits.count == 1 else {
+            throw UseCaseError(.badInput, hits.isEmpty
+                ? "record: no record starts with \(FieldError.quote(key)). See `history`."
+                : "record: \(FieldError.quote(key)) matches \(hits.count) records. Give more of the id.")
+        }
+        let opened = try vault.readIntact([h.id], purpose: .view, reason: "show")
+        if let problem = opened.damaged.first?.1 { throw VaultError(.integrity, problem) }
+        guard let record = opened.records.first else { throw UseCaseError(.badInput, "record: \(FieldError.quote(key)) could not be opened.") }
+        var fields: [RecordView.Field] = []
+        if h.state == .draft {
+            fields = [.init(label: "Draft", value: "not finalised; resume it with drafts --resume \(Self.short(h.id))")]
+        } else if let payload = try? RecordCodec.payload(kind: h.kind, body: record.body) {
+            fields = RecordText.lines(for: payload).map { .init(label: $0.label, value: $0.value) }
+        } else {
+            fields = [.init(label: "Body", value: "not one this version of Satchel can read")]
+        }
+        let users = try serviceUsers()
+        let versions = try vault.headers(subject: h.subjectID, state: .final)
+        return RecordView(
+            id: h.id.uuidString.lowercased(), kind: h.kind.rawValue, title: RecordText.title(of: h.kind),
+            serviceUser: users[h.subjectID]?.initials ?? "?", state: h.state.rawValue,
+            author: h.authorID == vault.workerID ? vault.workerName : h.authorID, authorRole: h.authorRole.rawValue,
+            createdAt: FieldDate.display(h.createdAt), finalisedAt: h.finalisedAt.map { FieldDate.display($0) },
+            amends: h.amendsID.map(Self.short), amendedBy: versions.filter { $0.amendsID == h.id }.map { Self.short($0.id) },
+            fields: fields, deliveries: try deliveries(of: h))
+    }
+
+    private func deliveries(of h: RecordHeader) throws -> [RecordView.Delivery] {
+        var out: [RecordView.Delivery] = []
+        for o in try vault.outbox() where o.recordID == h.id {
+            guard o.intact else {
+                out.append(.init(destination: o.destination, state: "damaged", serverID: nil, serverVersion: nil,
+                                 reason: "changed outside Satchel: not sent", fix: "run `satchel check`"))
+                continue
+            }
+            let fix = o.state == .rejected
+                ? "correct it with `amend \(Self.short(h.id))`\(h.kind == .serviceUser ? " (or `user update`)" : ""): the correction is sent in its place"
+                : nil
+            out.append(.init(destination: o.destination, state: o.state.rawValue, serverID: o.serverID, serverVersion: o.serverVersion,
+                             reason: o.state == .delivered ? nil : o.lastError, fix: fix))
+        }
+        for held in try vault.held() where held.recordID == h.id {
+            out.append(.init(destination: held.destination, state: held.intact ? "held" : "damaged", serverID: nil, serverVersion: nil,
+                             reason: held.intact ? held.reason : "changed outside Satchel: not released", fix: nil))
+        }
+        return out.sorted { $0.destination < $1.destination }
+    }
+}
