@@ -56,6 +56,11 @@ extension Session {
         else { throw UseCaseError(.refused, "That record cannot be amended: its body is not one Satchel can read.") }
         var capture = try capture(header.kind.form, id: UUID(), subject: header.subjectID)
         capture.amends = header.id
-        return (capture, payload.formAnswers ?? FormAnswers())
+        guard var answers = payload.formAnswers else { return (capture, FormAnswers()) }
+        // An optional question left empty then was answered: it is not asked again.
+        for field in capture.form.applicableFields(answers) where answers[field.flag] == nil && !field.required {
+            answers[field.flag] = ""
+        }
+        return (capture, answers)
     }
 }

@@ -264,3 +264,39 @@ struct HomeVisitTests {
         #expect(rows.map { $0["alias"] as? String } == ["testy"])
     }
 }
+
+/// `amend` at the terminal: the form opens with the record's answers, one is changed, and
+/// the new record names the old.
+@Suite("Amending at the terminal")
+struct AmendAtTerminalTests {
+    @Test("amend opens the contact with its answers filled in; one is changed; the new record amends the old")
+    func amendOneField() throws {
+        let visit = try HomeVisitTests.Visit()
+        func run(_ args: [String]) throws -> ChildProcess.Result {
+            try ChildProcess.runSatchel(["--home", visit.home, "--passphrase-fd", "3"] + args, fd3: HomeVisitTests.passphrase + "\n")
+        }
+        _ = try run(["user", "add", "--name", "Testy McTestface", "--alias", "testy"])
+        let saved = try run(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5", "--summary", "First wording.", "--risk", "low"])
+        let old = try #require(saved.stdout.range(of: #"contact ([0-9a-f]{8})"#, options: .regularExpression).map { String(saved.stdout[$0].suffix(8)) })
+
+        let pty = try visit.start()
+        try pty.sendLine("amend \(old)")
+        _ = try pty.expect("First wording.")  // the summary shows the answers as they were
+        _ = try pty.expect("Finalise (f), change a field (c) or keep as draft (d)? [f]: ")
+        try pty.sendLine("c")
+        _ = try pty.expect("Which field? [")
+        try pty.sendLine("minutes")
+        _ = try pty.expect("Minutes")
+        try pty.sendLine("45")
+        _ = try pty.expect("Finalise (f), change a field (c) or keep as draft (d)? [f]: ")
+        try pty.sendLine("f")
+        _ = try pty.expect("Saved and finalised contact")
+        try pty.sendLine("quit")
+        _ = try pty.waitForExit()
+
+        let history = try run(["history", "testy"]).stdout
+        #expect(history.contains("(amends \(old))"), "\(history)")
+        let newer = try #require(history.split(separator: "\n").first { $0.contains("(amends \(old))") })
+        #expect(newer.contains("First wording."), "the answers not changed are kept")
+    }
+}
