@@ -159,7 +159,7 @@ public enum RecordText {
 
     static func risk(_ grade: RiskGrade) -> Line { ("Current risk", grade.label) }
 
-    static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
+    static func yesNo(_ value: Bool) -> String { YesNo.word(value) }
 
     static func text(_ value: TOPValue, _ kind: TOPField.Kind) -> String {
         func shown<T>(_ a: Answer<T>, _ show: (T) -> String) -> String { a.value.map(show) ?? "declined" }

@@ -25,6 +25,17 @@ public enum TOPValue: Equatable, Sendable {
         }
     }
 
+    /// The answer as a worker types it (`3`, `2.5`, `yes`, `declined`): parsing it gives it back.
+    public var typed: String {
+        func shown<T>(_ a: Answer<T>, _ show: (T) -> String) -> String { a.value.map(show) ?? "declined" }
+        switch self {
+        case .days(let a), .rating(let a): return shown(a) { String($0) }
+        case .amount(let a): return shown(a, Self.show)
+        case .yesNo(let a): return shown(a) { $0 ? "yes" : "no" }
+        case .name(let a): return shown(a) { $0 }
+        }
+    }
+
     /// `2.5`, `3`, `-2`.
     static func show(_ number: Double) -> String {
         if number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }

@@ -76,3 +76,22 @@ extension DeathNotification {
         FormAnswers(["died-at": FieldDate.display(diedAt), "source": source, "note": note])
     }
 }
+
+extension TOPForm {
+    public var formAnswers: FormAnswers? {
+        var values = ["stage": stage.rawValue, "interview-date": interviewDate.iso, "risk": currentRisk.rawValue]
+        for (flag, value) in itemAnswers { values[flag] = value.typed }
+        return FormAnswers(values: values)
+    }
+}
+
+extension Disclosure {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "to": recipient == .destination ? to : nil, "to-person": recipient == .person ? to : nil,
+            "records": records.map { $0.uuidString.lowercased() }.joined(separator: ","), "basis": basis.rawValue, "reason": reason,
+            "likelihood": likelihood.map(String.init), "impact": impact.map(String.init), "decided-by": decidedBy,
+            "risk": currentRisk.rawValue,
+        ])
+    }
+}
