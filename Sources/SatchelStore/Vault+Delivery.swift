@@ -25,17 +25,18 @@ extension Vault {
     }
 
     private func update(_ db: Database, _ f: OutboxFacts, attempt: Bool = false, lastError: String?? = nil, keys: VaultKeys) throws {
-        var sql = "UPDATE outbox SET state = ?, server_id = ?, server_version = ?, delivered_at = ?, mac = ?"
+        var sql = "UPDATE outbox SET state = ?, server_id = ?, server_version = ?, delivered_at = ?, write_mode = ?, mac = ?"
         var args: [any DatabaseValueConvertible & Sendable] = []
         if attempt { sql += ", attempts = attempts + 1" }
         if let lastError { sql += ", last_error = ?"; args.append(lastError) }
         sql += " WHERE record_id = ? AND destination = ?"
         try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(
-            [f.state, f.serverID, f.serverVersion, f.deliveredAt, f.mac(keys)] + args + [f.recordID, f.destination]))
+            [f.state, f.serverID, f.serverVersion, f.deliveredAt, f.writeMode, f.mac(keys)] + args + [f.recordID, f.destination]))
     }
 
     /// pending → in-flight for a whole bundle, in one transaction, before it is sent.
-    public func markInFlight(_ ids: [UUID], destination: String) throws(VaultError) {
+    /// `writeMode` is kept on a row at its first attempt and never changed after.
+    public func markInFlight(_ ids: [UUID], destination: String, writeMode: OutboxWriteMode? = nil) throws(VaultError) {
         let keys = try requireKeys()
         do {
             try db.write { db in
@@ -43,6 +44,7 @@ extension Vault {
                     var f = try intactOutbox(db, id, destination, keys: keys)
                     guard f.state == OutboxState.pending.rawValue else { throw VaultError(.refused, "Record \(id.key) is not pending for \(destination).") }
                     f.state = OutboxState.inFlight.rawValue
+                    f.writeMode = f.writeMode ?? writeMode?.rawValue
                     try update(db, f, attempt: true, keys: keys)
                 }
             }

@@ -10,6 +10,16 @@ public enum OutboxState: String, CaseIterable, Codable, Sendable {
     case rejected
 }
 
+/// How a record was first sent to a destination: the mode stays with the row, so a
+/// record first sent by conditional create is never later written under its own id
+/// (docs/sync.md, "Write modes").
+public enum OutboxWriteMode: String, CaseIterable, Codable, Sendable {
+    /// `PUT Type/<record id>`.
+    case put
+    /// `POST Type` with `If-None-Exist: identifier=…`; the server picks the id.
+    case conditionalCreate = "conditional-create"
+}
+
 /// One record queued for one destination.
 public struct OutboxEntry: Sendable, Equatable {
     public let recordID: UUID
@@ -22,6 +32,9 @@ public struct OutboxEntry: Sendable, Equatable {
     /// The disclosure (a `disclosure` record) this row was released under, when it goes
     /// on a lawful basis rather than consent; covered by the row's MAC.
     public let disclosureID: UUID?
+    /// How the record was first sent to this destination (nil until its first attempt);
+    /// covered by the row's MAC.
+    public let writeMode: OutboxWriteMode?
     /// False when the row's MAC fails: its route, state or receipt was changed outside
     /// Satchel (or the vault is locked and it could not be checked). Never sent.
     public let intact: Bool
@@ -65,6 +78,7 @@ extension Vault {
                         lastError: openReason(r["last_error"], .outbox, record: id, destination: r["destination"]),
                         serverID: r["server_id"], serverVersion: r["server_version"],
                         disclosureID: (r["disclosure_id"] as String?).flatMap(UUID.init(uuidString:)),
+                        writeMode: (r["write_mode"] as String?).flatMap(OutboxWriteMode.init(rawValue:)),
                         intact: keys.map { OutboxFacts.isIntact(r, $0) } ?? false)
                 }
             }

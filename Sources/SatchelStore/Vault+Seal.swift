@@ -88,6 +88,8 @@ struct OutboxFacts {
     var deliveredAt: String?
     /// The disclosure a row was released under (nil when it goes on consent).
     var disclosureID: String?
+    /// The write mode the record was first sent with (nil until its first attempt).
+    var writeMode: String?
 
     init(row: Row) {
         recordID = row["record_id"]
@@ -98,6 +100,7 @@ struct OutboxFacts {
         serverVersion = row["server_version"]
         deliveredAt = row["delivered_at"]
         disclosureID = row["disclosure_id"]
+        writeMode = row["write_mode"]
     }
 
     init(recordID: String, destination: String, queuedAt: String, disclosureID: String? = nil) {
@@ -110,10 +113,12 @@ struct OutboxFacts {
 
     static let label = "satchel/outbox-route/v2"
 
-    /// A row released under a disclosure adds its id; a row on consent keeps the fields
-    /// it had before disclosures existed, so its MAC still holds.
+    /// A row released under a disclosure adds its id, and a row once sent its first write
+    /// mode; a row with neither keeps the fields it had before both existed, so its MAC
+    /// still holds.
     var fields: [String?] {
-        [recordID, destination, state, queuedAt, serverID, serverVersion, deliveredAt] + (disclosureID.map { ["disclosure", $0] } ?? [])
+        [recordID, destination, state, queuedAt, serverID, serverVersion, deliveredAt]
+            + (disclosureID.map { ["disclosure", $0] } ?? []) + (writeMode.map { ["write-mode", $0] } ?? [])
     }
 
     func mac(_ keys: VaultKeys) -> Data { Data(keys.mac(.route, Self.label, fields)) }

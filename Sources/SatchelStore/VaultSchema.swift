@@ -24,6 +24,9 @@ enum VaultSchema {
         m.registerMigration("v5 disclosures on a lawful basis, recall on withdrawal") { db in
             try db.execute(sql: v5)
         }
+        m.registerMigration("v6 the write mode a record was first sent with") { db in
+            try db.execute(sql: v6)
+        }
         return m
     }
 
@@ -267,5 +270,16 @@ enum VaultSchema {
         CREATE TRIGGER outbox_rows_leave_when_delivered_or_recalled BEFORE DELETE ON outbox
         WHEN OLD.state NOT IN ('delivered', 'pending')
         BEGIN SELECT RAISE(ABORT, 'an outbox row leaves only once delivered, or recalled while pending'); END;
+        """
+
+    /// The write mode (`put` or `conditional-create`) a record was first sent with to a
+    /// destination, set at its first attempt and never changed: a record first sent by
+    /// conditional create is sent that way on every retry (docs/sync.md, "Write modes").
+    static let v6 = """
+        ALTER TABLE outbox ADD COLUMN write_mode TEXT CHECK (write_mode IN ('put', 'conditional-create'));
+
+        CREATE TRIGGER outbox_keeps_its_write_mode BEFORE UPDATE OF write_mode ON outbox
+        WHEN OLD.write_mode IS NOT NULL AND NEW.write_mode IS NOT OLD.write_mode
+        BEGIN SELECT RAISE(ABORT, 'an outbox row keeps the write mode it was first sent with'); END;
         """
 }

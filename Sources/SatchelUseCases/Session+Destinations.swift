@@ -176,7 +176,7 @@ extension Session {
         }
         return DestinationProbe(
             name: d.name, url: d.baseURL, software: capabilities.software, fhirVersion: capabilities.fhirVersion,
-            putWithClientIDs: PushEngine.writtenTypes.allSatisfy { capabilities.writeMode(for: $0) == .putWithClientIDs },
+            putWithClientIDs: PushEngine.writeMode(capabilities) == .putWithClientIDs,
             batch: capabilities.batch,
             certificates: transport.lastCertificateChain.map {
                 .init(subject: $0.subject, issuer: $0.issuer, notBefore: $0.notBefore, notAfter: $0.notAfter, publicKeyPin: $0.publicKeyPin)

@@ -11,20 +11,25 @@ public struct HistoryEntry: Sendable {
 
 /// Reading what is on record. Every body opened is audited as a view; nothing else is written.
 extension Session {
-    /// A service user's records, newest first. A record that fails its integrity check
-    /// is listed by its header (`intact` false) with no summary: never shown as valid.
-    public func history(of reference: String?) throws -> (user: ServiceUser, entries: [HistoryEntry]) {
+    /// A service user's records, newest first, as far as `filter` admits them; only those
+    /// are opened. A record that fails its integrity check is listed by its header
+    /// (`intact` false) with no summary: never shown as valid.
+    public func history(of reference: String?, filter: HistoryFilter = HistoryFilter()) throws -> (user: ServiceUser, entries: [HistoryEntry]) {
         let (id, user) = try resolveUser(reference)
-        let headers = try vault.headers(subject: id).filter { $0.kind != .serviceUser || $0.id != id }
+        let headers = try vault.headers(subject: id).filter { ($0.kind != .serviceUser || $0.id != id) && filter.admits($0) }
+        return (user, try historyEntries(headers))
+    }
+
+    /// The records under `headers`, opened (audited as views) for their summaries.
+    func historyEntries(_ headers: [RecordHeader]) throws -> [HistoryEntry] {
         let opened = try vault.readIntact(headers.map(\.id), purpose: .view, reason: "history")
         let summaries = Dictionary(uniqueKeysWithValues: opened.records.map { ($0.header.id, Self.summary($0)) })
         let damaged = Set(opened.damaged.map(\.id))
-        let entries = headers.map { h in
+        return headers.map { h in
             HistoryEntry(
                 header: damaged.contains(h.id) ? h.markedDamaged : h,
                 summary: summaries[h.id] ?? "(changed outside Satchel: not shown; run `satchel check`)")
         }
-        return (user, entries)
     }
 
     static func summary(_ r: StoredRecord) -> String {

@@ -87,7 +87,8 @@ struct ReadsDoNotWriteTests {
         try file.close()
         #expect(try shift.run(["queue"]).stdout.contains("ambulance (new in the configuration)"))
         let before = try shift.snapshot()
-        for command in [["queue"], ["queue", "--json"], ["status"], ["status", "--json"], ["history", "testy"], ["drafts"],
+        for command in [["queue"], ["queue", "--json"], ["status"], ["status", "--json"], ["history", "testy"],
+                        ["history", "--all", "--kind", "contact", "--since", "today", "--author", "Test Mentor"], ["drafts"],
                         ["user", "list"], ["destination", "list"], ["sync", "--dry-run"]] {
             try shift.run(command)
             let after = try shift.snapshot()

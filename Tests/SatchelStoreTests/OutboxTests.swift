@@ -152,6 +152,32 @@ struct OutboxTests {
         try checkInvariant(t)
     }
 
+    @Test("the write mode of a record's first attempt stays on its row, under the row's MAC")
+    func firstWriteModeKept() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        try t.vault.addDestination("nhs-epr")
+        let user = try t.addServiceUser()
+        #expect(try t.vault.outbox().first?.writeMode == nil)
+        try t.vault.markInFlight([user], destination: "nhs-epr", writeMode: .conditionalCreate)
+        try t.vault.settle([(user, .retry(reason: "reply lost"))], destination: "nhs-epr")
+        try t.vault.markInFlight([user], destination: "nhs-epr", writeMode: .put)
+        let row = try t.vault.outbox().first
+        #expect(row?.writeMode == .conditionalCreate)
+        #expect(row?.attempts == 2)
+        #expect(row?.intact == true)
+        // Changed outside Satchel: once set, the trigger refuses; set on a row never sent,
+        // the row's MAC fails.
+        let other = try t.addServiceUser(body: #"{"name":"Fakey McFakerson"}"#)
+        let queue = try DatabaseQueue(path: t.databasePath)
+        #expect(throws: DatabaseError.self) {
+            try queue.write { try $0.execute(sql: "UPDATE outbox SET write_mode = NULL WHERE record_id = ?", arguments: [user.uuidString.lowercased()]) }
+        }
+        try queue.write { try $0.execute(sql: "UPDATE outbox SET write_mode = 'put' WHERE record_id = ?", arguments: [other.uuidString.lowercased()]) }
+        #expect(try t.vault.outbox().first { $0.recordID == other }?.intact == false)
+        #expect(try t.vault.outbox().first { $0.recordID == user }?.intact == true)
+    }
+
     @Test("pending → in-flight → delivered keeps the receipt; rejected keeps the reason; both are audited")
     func transitions() throws {
         let t = try TemporaryVault()

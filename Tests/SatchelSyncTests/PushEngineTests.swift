@@ -235,6 +235,29 @@ struct PushEngineTests {
         #expect(s.server.stored.count == 4)
     }
 
+    @Test("a record first sent by conditional create keeps it after the server starts allowing update-as-create: one copy")
+    func writeModeKeptAcrossCapabilityChange() throws {
+        let s = try Setup()
+        s.server.realistic = true
+        s.server.updateCreate = false
+        s.server.faults = [.commitThenDrop]
+        let first = s.engine()
+        first.maxAttempts = 1
+        #expect(first.run().delivered == 0)
+        // The Patient was stored, its reply lost; the server now allows update-as-create.
+        s.server.updateCreate = true
+        let report = s.engine().run()
+        #expect(report.delivered == 4)
+        for id in [s.user] + s.records {
+            #expect(s.server.resources(forRecord: id.uuidString.lowercased()).count == 1)
+        }
+        #expect(s.server.creates.values.allSatisfy { $0 == 1 })
+        let rows = Dictionary(uniqueKeysWithValues: try s.t.vault.outbox().map { ($0.recordID, $0) })
+        #expect(rows[s.user]?.writeMode == .conditionalCreate)
+        #expect(rows[s.user]?.serverID == "Patient/srv-1")
+        #expect(s.records.allSatisfy { rows[$0]?.writeMode == .put })
+    }
+
     @Test("a timeout fetching /metadata is retried with backoff; a TLS failure there is not")
     func metadataRetry() throws {
         let s = try Setup()

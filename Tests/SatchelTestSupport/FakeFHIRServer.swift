@@ -95,9 +95,10 @@ public final class FakeFHIRServer: HTTPTransport {
         }
     }
 
+    /// Every type Satchel writes, each with `updateCreate` as set (a type left out would
+    /// make Satchel fall back to conditional create whatever `updateCreate` says).
     public var metadata: String {
-        let types = ["Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse", "Consent", "Communication"]
-        let resources = types.map { #"{"type":"\#($0)","updateCreate":\#(updateCreate),"conditionalCreate":true,"interaction":[{"code":"create"},{"code":"update"},{"code":"read"}]}"# }
+        let resources = PushEngine.writtenTypes.map { #"{"type":"\#($0)","updateCreate":\#(updateCreate),"conditionalCreate":true,"interaction":[{"code":"create"},{"code":"update"},{"code":"read"}]}"# }
         return #"{"resourceType":"CapabilityStatement","status":"active","date":"2026-11-23","kind":"instance","fhirVersion":"4.0.1","format":["json"],"software":{"name":"fake"},"rest":[{"mode":"server","interaction":[{"code":"batch"}],"resource":[\#(resources.joined(separator: ","))]}]}"#
     }
 

@@ -49,19 +49,37 @@ struct DraftsCommand: SessionCommand {
     }
 }
 
-/// `history <user>`: that person's records, newest first. Reading them is audited.
+/// `history <user>`: that person's records, newest first; `--all`, everyone's. Reading
+/// them is audited.
 struct HistoryCommand: SessionCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "List a service user's records, newest first (audited as a view).")
+        commandName: "history", abstract: "List a service user's records, newest first (audited as a view).",
+        discussion: "--all lists every service user's records, newest first, each line naming the person by initials (for a team lead).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The service user (default: the open one).", valueName: "user")) var user: String?
+    @Option(help: ArgumentHelp("Only records of this kind (contact, risk, top, ...).", valueName: "kind")) var kind: String?
+    @Option(help: ArgumentHelp("Only records made on or after this day (23/11/2026) or time (23/11/2026 14:30).", valueName: "date"))
+    var since: String?
+    @Option(help: ArgumentHelp("Only records written by this worker (their name, or their id).", valueName: "worker")) var author: String?
+    @Flag(help: "Every service user's records, newest first, each naming the person by initials.") var all = false
+
+    func validate() throws {
+        if all, user != nil { throw ValidationError("--all lists every service user's records; give no user with it.") }
+    }
 
     func run(in door: Door) throws {
-        let (u, entries) = try door.session.history(of: user)
-        door.say("\(u.initials): \(entries.count) record\(entries.count == 1 ? "" : "s"), newest first")
-        for e in entries {
-            let h = e.header
-            door.say("  \(FieldDate.display(h.createdAt))  \(h.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(h.state.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(e.summary)")
+        let filter = try door.session.historyFilter(kind: kind, since: since, author: author)
+        let entries: [HistoryEntry]
+        if all {
+            let team = try door.session.teamHistory(filter: filter)
+            door.say("Everyone: \(Self.count(team.count)), newest first")
+            for t in team { door.say(Self.line(t.entry, about: t.initials)) }
+            entries = team.map(\.entry)
+        } else {
+            let (u, mine) = try door.session.history(of: user, filter: filter)
+            door.say("\(u.initials): \(Self.count(mine.count)), newest first")
+            for e in mine { door.say(Self.line(e)) }
+            entries = mine
         }
         let damaged = entries.filter { !$0.header.intact }.count
         if damaged > 0 {
@@ -69,5 +87,14 @@ struct HistoryCommand: SessionCommand {
                 status: .integrity,
                 message: "\(damaged) record(s) above were changed outside Satchel and are not shown. Run `satchel check`, keep this vault as it is and tell your team lead.")
         }
+    }
+
+    static func count(_ n: Int) -> String { "\(n) record\(n == 1 ? "" : "s")" }
+
+    /// One record: when, (whose,) kind, state and summary.
+    static func line(_ e: HistoryEntry, about initials: String? = nil) -> String {
+        let h = e.header
+        let whose = initials.map { $0.padding(toLength: 5, withPad: " ", startingAt: 0) } ?? ""
+        return "  \(FieldDate.display(h.createdAt))  \(whose)\(h.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(h.state.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(e.summary)"
     }
 }

@@ -15,17 +15,17 @@ extension PushEngine {
         var settled = 0
         progress(0, total)
         guard total > 0 else { return reportHead(into: &report) }
-        let capabilities = try fetchCapabilities()
+        let serverMode = Self.writeMode(try fetchCapabilities())
         var waiting = 0
         // Versions of one resource (a record and its amendments) go one round apart, so
         // each amendment is written over the version the server already holds.
         for round in rounds(ordered) {
             let patients = try withUpdateTargets(round.filter { $0.kind == .serviceUser })
-            try deliver(patients, capabilities, &report, &settled, total)
+            try deliver(patients, serverMode, &report, &settled, total)
             let placed = try placedResources()
             let ready = try withUpdateTargets(round.filter { $0.kind != .serviceUser && placed.contains($0.subjectID) })
             waiting += round.count - patients.count - ready.count
-            try deliver(ready, capabilities, &report, &settled, total)
+            try deliver(ready, serverMode, &report, &settled, total)
         }
         if bundlesSent == 0 { reportHead(into: &report) }
         if waiting > 0 {
@@ -33,20 +33,46 @@ extension PushEngine {
         }
     }
 
+    /// PUT with client ids where every type Satchel writes allows update-as-create;
+    /// otherwise conditional create, with references by identifier (the server picks ids).
+    public static func writeMode(_ capabilities: ServerCapabilities) -> WriteMode {
+        writtenTypes.allSatisfy { capabilities.writeMode(for: $0) == .putWithClientIDs } ? .putWithClientIDs : .conditionalCreate
+    }
+
+    /// How a record goes: by conditional create when it was first sent that way — a PUT
+    /// under its own id would store it a second time beside the server-assigned copy —
+    /// otherwise as the server now allows. A record first sent by PUT may go by
+    /// conditional create: both carry its identifier, which finds the copy a lost reply hid.
+    func writeMode(for record: OutgoingRecord, server: WriteMode) -> WriteMode {
+        firstSentByConditionalCreate.contains(record.id) ? .conditionalCreate : server
+    }
+
+    /// Bundles of at most `batchSize` records in delivery order, each of one write mode.
+    func bundles(_ records: [OutgoingRecord], _ serverMode: WriteMode) -> [(WriteMode, [OutgoingRecord])] {
+        var out: [(WriteMode, [OutgoingRecord])] = []
+        for r in records {
+            let mode = writeMode(for: r, server: serverMode)
+            if let last = out.last, last.0 == mode, last.1.count < destination.batchSize {
+                out[out.count - 1].1.append(r)
+            } else {
+                out.append((mode, [r]))
+            }
+        }
+        return out
+    }
+
     private func deliver(
-        _ records: [OutgoingRecord], _ capabilities: ServerCapabilities, _ report: inout DeliverySummary,
+        _ records: [OutgoingRecord], _ serverMode: WriteMode, _ report: inout DeliverySummary,
         _ settled: inout Int, _ total: Int
     ) throws {
-        var queue = stride(from: 0, to: records.count, by: destination.batchSize).map {
-            Array(records[$0..<min($0 + destination.batchSize, records.count)])
-        }
+        var queue = bundles(records, serverMode)
         var attempt = 0
         while !queue.isEmpty {
-            let chunk = queue.removeFirst()
-            switch try sendBundle(chunk, capabilities, &report) {
+            let (mode, chunk) = queue.removeFirst()
+            switch try sendBundle(chunk, mode, &report) {
             case .split:
                 let half = chunk.count / 2
-                queue.insert(contentsOf: [Array(chunk[..<half]), Array(chunk[half...])], at: 0)
+                queue.insert(contentsOf: [(mode, Array(chunk[..<half])), (mode, Array(chunk[half...]))], at: 0)
             case .settled(let retry, let retryAfter, let reason):
                 settled += chunk.count - retry.count
                 progress(min(settled, total), total)
@@ -64,16 +90,13 @@ extension PushEngine {
                 }
                 clock.sleep(seconds: backoff.delay(attempt: attempt, retryAfter: retryAfter, random: random))
                 attempt += 1
-                queue.insert(retry, at: 0)
+                queue.insert((mode, retry), at: 0)
             }
         }
     }
 
     /// Sends one batch Bundle and records what became of each record.
-    private func sendBundle(_ chunk: [OutgoingRecord], _ capabilities: ServerCapabilities, _ report: inout DeliverySummary) throws -> BundleOutcome {
-        // PUT with client ids where every type Satchel writes allows update-as-create;
-        // otherwise conditional create, with references by identifier (the server picks ids).
-        let mode: WriteMode = Self.writtenTypes.allSatisfy({ capabilities.writeMode(for: $0) == .putWithClientIDs }) ? .putWithClientIDs : .conditionalCreate
+    private func sendBundle(_ chunk: [OutgoingRecord], _ mode: WriteMode, _ report: inout DeliverySummary) throws -> BundleOutcome {
         let references: ReferenceStyle = mode == .putWithClientIDs ? .clientIDs : .identifierOnly
         var mapped: [(OutgoingRecord, FHIRResource)] = []
         var unmappable: [(UUID, DeliveryResult)] = []
@@ -82,7 +105,7 @@ extension PushEngine {
                 unmappable.append((r.id, .rejected(reason: "Satchel could not express this record as FHIR R4: \(error)")))
             }
         }
-        try vault.markInFlight(chunk.map(\.id), destination: destination.name)
+        try vault.markInFlight(chunk.map(\.id), destination: destination.name, writeMode: mode == .putWithClientIDs ? .put : .conditionalCreate)
         if !unmappable.isEmpty {
             try vault.settle(unmappable, destination: destination.name)
             report.rejected += unmappable.compactMap { id, r in

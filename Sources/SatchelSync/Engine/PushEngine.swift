@@ -7,6 +7,8 @@ import SatchelStore
 /// - Ids come from the record UUIDs (PUT with client ids, or conditional create on the
 ///   record identifier), so resending after a timeout, a dropped connection or a crash
 ///   can never make a duplicate: rows found in flight at the start are simply sent again.
+///   A record first sent by conditional create is sent that way on every retry, whatever
+///   the server allows by then (its copy has the server's id, not the record's).
 /// - A person's Patient goes before their other records; high-risk records go first.
 /// - Per record: delivered (the server's id and version kept), rejected (quarantined
 ///   with the server's reason; the rest carry on), or retried with capped exponential
@@ -31,6 +33,8 @@ public final class PushEngine {
     var bundlesSent = 0
     /// The resource each final record is a version of (`Vault.resourceKeys`), read once per run.
     var resourceKeys: [UUID: UUID] = [:]
+    /// The queued records first sent to this destination by conditional create.
+    var firstSentByConditionalCreate: Set<UUID> = []
 
     public init(
         vault: Vault, destination: Destination, transport: any HTTPTransport, clock: any SyncClock = SystemClock(),
@@ -59,6 +63,7 @@ public final class PushEngine {
                     record: row.recordID.uuidString.lowercased(), kind: "outbox row",
                     reason: "its route was changed outside Satchel; not sent (run `satchel check`)"))
             }
+            firstSentByConditionalCreate = Set(queued.filter { $0.intact && $0.writeMode == .conditionalCreate }.map(\.recordID))
             var ordered = try loadInOrder(queued.filter(\.intact).map(\.recordID), dryRun: dryRun, into: &report)
             try attachBases(&ordered, queued, into: &report)
             if dryRun {
