@@ -79,4 +79,22 @@ struct AmendTests {
         #expect(delivery?["state"] as? String == "delivered")
         #expect((delivery?["serverID"] as? String)?.hasPrefix("Encounter/") == true)
     }
+
+    @Test("a record first sent by conditional create whose reply was lost is not stored twice when the server starts allowing update-as-create")
+    func writeModeKept() throws {
+        let desk = try CentralSystemDesk(clientIDs: false)
+        try desk.ok(["consent", "add", "--user", "testy", "--scope", "share", "--with", "fixture", "--decision", "given", "--risk", "low"])
+        _ = try desk.add(["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5", "--summary", "A fictional call.", "--risk", "low"])
+        // The server stores the first Bundle, then the connection drops before the reply.
+        try desk.server.setFaults(#"{"rules": [{"fault": "commit-then-reset", "match": {"method": "POST"}, "count": 1}]}"#)
+        let lost = try desk.run(["sync"])
+        #expect(lost.stdout.contains("still queued"), "\(lost.stdout)")
+        #expect(try desk.stored("Patient").count == 1, "the first Bundle was stored")
+        try desk.server.controlRequest("POST", "/config", json: #"{"update_create": "yes"}"#)
+        try desk.ok(["sync"])
+        #expect(try desk.stored("Patient").count == 1)
+        #expect(try desk.stored("Encounter").count == 1)
+        #expect(try desk.stored("Consent").count == 1)
+        #expect((try desk.server.stats()["duplicates"] as? Int) == 0)
+    }
 }
