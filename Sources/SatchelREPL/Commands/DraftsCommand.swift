@@ -95,6 +95,8 @@ struct HistoryCommand: SessionCommand {
     static func line(_ e: HistoryEntry, about initials: String? = nil) -> String {
         let h = e.header
         let whose = initials.map { $0.padding(toLength: 5, withPad: " ", startingAt: 0) } ?? ""
-        return "  \(FieldDate.display(h.createdAt))  \(whose)\(h.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(h.state.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(e.summary)"
+        // The id's first 8 characters are what `show` and `amend` take.
+        let id = String(h.id.uuidString.lowercased().prefix(8))
+        return "  \(FieldDate.display(h.createdAt))  \(id)  \(whose)\(h.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(h.state.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(e.summary)"
     }
 }
