@@ -77,15 +77,23 @@ extension Session {
 
     private func deliveries(of h: RecordHeader) throws -> [RecordView.Delivery] {
         var out: [RecordView.Delivery] = []
-        for o in try vault.outbox() where o.recordID == h.id {
+        let outbox = try vault.outbox()
+        let correction = try vault.headers(subject: h.subjectID, state: .final).first { $0.amendsID == h.id }
+        for o in outbox where o.recordID == h.id {
             guard o.intact else {
                 out.append(.init(destination: o.destination, state: "damaged", serverID: nil, serverVersion: nil,
                                  reason: "changed outside Satchel: not sent", fix: "run `satchel check`"))
                 continue
             }
-            let fix = o.state == .rejected
-                ? "correct it with `amend \(Self.short(h.id))`\(h.kind == .serviceUser ? " (or `user update`)" : ""): the correction is sent in its place"
-                : nil
+            var fix: String?
+            if o.state == .rejected {
+                if let c = correction {
+                    let arrived = outbox.contains { $0.recordID == c.id && $0.destination == o.destination && $0.state == .delivered }
+                    fix = arrived ? "resolved by \(Self.short(c.id)), delivered in its place" : "corrected by \(Self.short(c.id)), not delivered yet"
+                } else {
+                    fix = "correct it with `amend \(Self.short(h.id))`\(h.kind == .serviceUser ? " (or `user update`)" : ""): the correction is sent in its place"
+                }
+            }
             out.append(.init(destination: o.destination, state: o.state.rawValue, serverID: o.serverID, serverVersion: o.serverVersion,
                              reason: o.state == .delivered ? nil : o.lastError, fix: fix))
         }

@@ -74,6 +74,11 @@ struct AmendTests {
         #expect(try desk.stored("Patient").count == 1)
         #expect(try desk.stored("Encounter").count == 1)
         #expect(try desk.ok(["queue"]).stdout.contains("corrected by"))
+        let list = try desk.ok(["user", "list", "--json"]).stdout
+        let patient = try #require(list.range(of: #"[0-9a-f]{8}-"#, options: .regularExpression))
+        let resolved = try desk.ok(["show", String(list[patient].prefix(8))]).stdout
+        #expect(resolved.contains("fixture: rejected"), "\(resolved)")
+        #expect(resolved.contains("to fix: resolved by "), "\(resolved)")
         let json = try JSONSerialization.jsonObject(with: Data(try desk.ok(["show", contact, "--json"]).stdout.utf8)) as? [String: Any]
         let delivery = (json?["deliveries"] as? [[String: Any]])?.first
         #expect(delivery?["state"] as? String == "delivered")
