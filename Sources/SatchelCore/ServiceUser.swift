@@ -59,11 +59,11 @@ public struct ServiceUser: Codable, Equatable, Sendable {
 
     /// The answers that would make this record again: a form opened to amend it starts from them.
     public var formAnswers: FormAnswers? {
-        FormAnswers(values: [
+        FormAnswers([
             "name": name, "alias": alias, "dob": dob?.iso, "nhs-number": nhsNumber?.formatted, "address": address,
-            "police-ref": policeRef, "lead-clinician": leadClinician, "cpa": cpa.map { $0 ? "yes" : "no" },
+            "police-ref": policeRef, "lead-clinician": leadClinician, "cpa": cpa.map(YesNo.word),
             "care-coordinator": careCoordinator, "pave-tier": paveTier.map { String($0.rawValue) },
-        ].compactMapValues { $0 })
+        ])
     }
 
     /// Checks an alias: 2-24 of `a-z`, `0-9`, `-`.

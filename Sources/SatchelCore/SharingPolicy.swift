@@ -88,14 +88,4 @@ public enum SharingPolicy {
         if case .notYet = coverage { return true }
         return coverage == .covered
     }
-
-    /// nil when the record may be shared on consent; otherwise why it is held (a
-    /// disclosure is not considered). For callers that ask about kinds, not records.
-    public static func holdReason(kind: RecordKind, rule: SharingRule, consents: ConsentLedger, at: Date = .distantFuture) -> String? {
-        switch decide(RecordBrief(id: UUID(), kind: kind, writtenAt: at), rule: rule, consents: consents) {
-        case .share: nil
-        case .disclose: nil
-        case .hold(let reason): reason
-        }
-    }
 }

@@ -7,15 +7,16 @@ import SatchelStore
 /// amended record's answers filled in; on the wire it is a new version of the same
 /// resource (docs/fhir-mapping.md, "Amendments").
 extension Session {
-    /// A final record by the start of its id (at least 4 characters, as `history` shows it).
-    public func finalRecord(_ reference: String) throws -> RecordHeader {
+    /// A record by the start of its id (at least 4 characters, as `history` shows it):
+    /// final ones only, or drafts too.
+    public func record(_ reference: String, state: RecordState? = .final) throws -> RecordHeader {
         let key = reference.trimmingCharacters(in: .whitespaces).lowercased()
         guard key.count >= 4 else {
             throw UseCaseError(.badInput, "record: give at least 4 characters of a record id, as `history` shows them.")
         }
-        let hits = try vault.headers(state: .final).filter { $0.id.uuidString.lowercased().hasPrefix(key) }
+        let hits = try vault.headers(state: state).filter { $0.id.uuidString.lowercased().hasPrefix(key) }
         guard let hit = hits.first else {
-            throw UseCaseError(.badInput, "record: no final record starts with \(FieldError.quote(key)). See `history`.")
+            throw UseCaseError(.badInput, "record: no \(state == .final ? "final " : "")record starts with \(FieldError.quote(key)). See `history`.")
         }
         guard hits.count == 1 else {
             throw UseCaseError(.badInput, "record: \(FieldError.quote(key)) matches \(hits.count) records. Give more of the id.")
@@ -23,11 +24,15 @@ extension Session {
         return hit
     }
 
+    /// The record that corrects this one, if any (its next version).
+    func correction(of header: RecordHeader) throws -> RecordHeader? {
+        try vault.headers(subject: header.subjectID, state: .final).first { $0.amendsID == header.id }
+    }
+
     /// The newest version of a record: the end of the chain of records amending it.
     func latestVersion(of header: RecordHeader) throws -> RecordHeader {
-        let versions = try vault.headers(subject: header.subjectID, state: .final)
         var current = header
-        while let next = versions.first(where: { $0.amendsID == current.id }) { current = next }
+        while let next = try correction(of: current) { current = next }
         return current
     }
 
@@ -35,7 +40,7 @@ extension Session {
     /// (the body opened is audited as a view, reason "amend"). The record saved from it
     /// names the one it amends and is about the same person.
     public func startAmend(_ reference: String) throws -> (Capture, FormAnswers) {
-        try startAmend(latestVersion(of: try finalRecord(reference)))
+        try startAmend(latestVersion(of: try record(reference)))
     }
 
     /// Opens a service user's details to update them: an amendment of their newest record.

@@ -115,9 +115,10 @@ extension Session {
             if o.state == .delivered { placed[o.destination, default: []].insert(h.subjectID) }
             if o.state == .rejected { refused[o.destination, default: [:]][h.subjectID] = o.lastError ?? "no reason given" }
         }
-        return refused.mapValues { $0 }.reduce(into: [:]) { out, pair in
-            out[pair.key] = pair.value.filter { !(placed[pair.key]?.contains($0.key) ?? false) }
+        for (destination, people) in refused {
+            refused[destination] = people.filter { !(placed[destination]?.contains($0.key) ?? false) }
         }
+        return refused
     }
 
     /// The record that corrects this one, if any.

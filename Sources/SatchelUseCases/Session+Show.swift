@@ -43,19 +43,10 @@ extension Session {
     /// A record by the start of its id, rendered whole; the body opened is audited as a
     /// view (reason "show"). A record that fails its integrity check is refused (`satchel check`).
     public func show(_ reference: String) throws -> RecordView {
-        let key = reference.trimmingCharacters(in: .whitespaces).lowercased()
-        guard key.count >= 4 else {
-            throw UseCaseError(.badInput, "record: give at least 4 characters of a record id, as `history` shows them.")
-        }
-        let hits = try vault.headers().filter { $0.id.uuidString.lowercased().hasPrefix(key) }
-        guard let h = hits.first, hits.count == 1 else {
-            throw UseCaseError(.badInput, hits.isEmpty
-                ? "record: no record starts with \(FieldError.quote(key)). See `history`."
-                : "record: \(FieldError.quote(key)) matches \(hits.count) records. Give more of the id.")
-        }
+        let h = try record(reference, state: nil)
         let opened = try vault.readIntact([h.id], purpose: .view, reason: "show")
         if let problem = opened.damaged.first?.1 { throw VaultError(.integrity, problem) }
-        guard let record = opened.records.first else { throw UseCaseError(.badInput, "record: \(FieldError.quote(key)) could not be opened.") }
+        guard let record = opened.records.first else { throw UseCaseError(.badInput, "record: \(Self.short(h.id)) could not be opened.") }
         var fields: [RecordView.Field] = []
         if h.state == .draft {
             fields = [.init(label: "Draft", value: "not finalised; resume it with drafts --resume \(Self.short(h.id))")]
@@ -65,20 +56,19 @@ extension Session {
             fields = [.init(label: "Body", value: "not one this version of Satchel can read")]
         }
         let users = try serviceUsers()
-        let versions = try vault.headers(subject: h.subjectID, state: .final)
         return RecordView(
             id: h.id.uuidString.lowercased(), kind: h.kind.rawValue, title: RecordText.title(of: h.kind),
             serviceUser: users[h.subjectID]?.initials ?? "?", state: h.state.rawValue,
             author: h.authorID == vault.workerID ? vault.workerName : h.authorID, authorRole: h.authorRole.rawValue,
             createdAt: FieldDate.display(h.createdAt), finalisedAt: h.finalisedAt.map { FieldDate.display($0) },
-            amends: h.amendsID.map(Self.short), amendedBy: versions.filter { $0.amendsID == h.id }.map { Self.short($0.id) },
+            amends: h.amendsID.map(Self.short), amendedBy: try correction(of: h).map { [Self.short($0.id)] } ?? [],
             fields: fields, deliveries: try deliveries(of: h))
     }
 
     private func deliveries(of h: RecordHeader) throws -> [RecordView.Delivery] {
         var out: [RecordView.Delivery] = []
         let outbox = try vault.outbox()
-        let correction = try vault.headers(subject: h.subjectID, state: .final).first { $0.amendsID == h.id }
+        let correction = try correction(of: h)
         for o in outbox where o.recordID == h.id {
             guard o.intact else {
                 out.append(.init(destination: o.destination, state: "damaged", serverID: nil, serverVersion: nil,

@@ -3,8 +3,10 @@ import Foundation
 /// The answers each kind's form would need to make a record again: what `amend` opens
 /// the form with. Each is typed as a worker would type it, so the form checks it again.
 extension FormAnswers {
-    init(_ pairs: [String: String?]) {
-        self.init(values: pairs.compactMapValues { $0 })
+    /// The answers given (nil ones are left out): flags on the command line, or a record's fields.
+    public init(_ pairs: KeyValuePairs<String, String?>) {
+        self.init()
+        for (k, v) in pairs { if let v { values[k] = v } }
     }
 }
 
@@ -56,12 +58,12 @@ extension BoundaryDiscussion {
 
 extension CapacityAssessment {
     public var formAnswers: FormAnswers? {
-        var pairs: [String: String?] = ["judgement": judgement.rawValue, "risk": currentRisk.rawValue]
+        var values = ["judgement": judgement.rawValue, "risk": currentRisk.rawValue]
         for (flag, answer) in [("communicate", communicate), ("understand", understand), ("retain", retain), ("employ", employ)] {
-            pairs[flag] = YesNo.word(answer.able)
-            pairs["\(flag)-note"] = answer.note
+            values[flag] = YesNo.word(answer.able)
+            values["\(flag)-note"] = answer.note
         }
-        return FormAnswers(pairs)
+        return FormAnswers(values: values)
     }
 }
 

@@ -54,10 +54,3 @@ func fieldHelp(_ kind: RecordKind, _ flag: String) -> ArgumentHelp {
     return ArgumentHelp("\(f.question) (\(f.allowed))\(f.required ? "" : "; optional").", valueName: flag)
 }
 
-extension FormAnswers {
-    /// Collects the flags that were given (nil ones are left out).
-    init(_ pairs: KeyValuePairs<String, String?>) {
-        self.init()
-        for (k, v) in pairs { if let v { values[k] = v } }
-    }
-}

@@ -21,7 +21,9 @@ struct AmendCommand: SessionCommand {
             let parts = change.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let flag = parts.first?.trimmingCharacters(in: .whitespaces), opened.0.form.field(flag) != nil else {
                 let flags = opened.0.form.fields.map(\.flag).joined(separator: ", ")
-                throw CommandFailure(status: .badInput, message: "--set: \(FieldError.quote(change)) is not FIELD=VALUE with a field of \(opened.0.form.command). Fields: \(flags).")
+                // The value may be personal data: only the field part is repeated.
+                let field = change.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+                throw CommandFailure(status: .badInput, message: "--set: \(FieldError.quote(field)) is not a field of \(opened.0.form.command); give FIELD=VALUE with one of: \(flags).")
             }
             given[flag] = parts[1]
         }
