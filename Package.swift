@@ -38,9 +38,10 @@ let package = Package(
                 "SatchelCore", "CSodium", "CSQLiteGuard",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .target(name: "SatchelSync", dependencies: ["SatchelCore", "SatchelStore", "CCurl"]),
         // Readable documents (plain text, and PDF through cairo and pango): no record types.
         .target(name: "SatchelDocuments", dependencies: ["CCairo"]),
+        // Delivery renders the letters it sends as PDF (DocumentReference), hence Documents.
+        .target(name: "SatchelSync", dependencies: ["SatchelCore", "SatchelStore", "SatchelDocuments", "CCurl"]),
         // The use cases: what a worker can do, shared by both doors. The only module that
         // combines the vault, the sharing policy and delivery (docs/architecture.md).
         .target(name: "SatchelUseCases", dependencies: ["SatchelCore", "SatchelStore", "SatchelSync", "SatchelDocuments"]),

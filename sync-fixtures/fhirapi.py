@@ -15,7 +15,8 @@ import validate
 from validate import Invalid, issue, operation_outcome
 
 SATCHEL_TYPES = ("Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse",
-                 "Consent", "Communication", "Observation")
+                 "Consent", "Communication", "Observation", "CarePlan", "EpisodeOfCare",
+                 "DocumentReference")
 ID_RE = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 SOFTWARE_NAME = "Satchel Sync Fixture Server"
 AUDIT_HEAD_URL = "https://satchel.example/StructureDefinition/audit-head"

@@ -4,4 +4,13 @@ public enum PaveTier: Int, Codable, Sendable, FieldChoice {
 
     public var choiceName: String { String(rawValue) }
     public static var choiceNoun: String { "a PAVE tier" }
+
+    /// The tier in words (PAVE SOP §7, "PAVE MDT outcome").
+    public var words: String {
+        switch self {
+        case .one: "full tri-partnership, case-managed by the team"
+        case .two: "a problem-solving plan owned by the neighbourhood team"
+        case .three: "advice and guidance"
+        }
+    }
 }

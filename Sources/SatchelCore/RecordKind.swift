@@ -12,6 +12,12 @@ public enum RecordKind: String, CaseIterable, Codable, Sendable {
     case permission
     case death
     case disclosure
+    case plan
+    case referral
+    case outcome
+    case review
+    case discharge
+    case letter
 }
 
 extension RecordKind {
@@ -29,6 +35,21 @@ extension RecordKind {
         case .permission: MentoringPermission.self
         case .death: DeathNotification.self
         case .disclosure: Disclosure.self
+        case .plan: ResponsePlan.self
+        case .referral: Referral.self
+        case .outcome: CaseOutcome.self
+        case .review: CaseReview.self
+        case .discharge: Discharge.self
+        case .letter: Letter.self
+        }
+    }
+
+    /// True when the kind's records state the current risk level (SIM guide §46): the
+    /// risk offered as the default comes from the latest of these.
+    public var statesRisk: Bool {
+        switch self {
+        case .contact, .risk, .top, .consent, .boundary, .capacity, .disclosure, .plan, .review: true
+        case .serviceUser, .permission, .death, .referral, .outcome, .discharge, .letter: false
         }
     }
 

@@ -21,6 +21,12 @@ public enum RecordText {
         case .permission: "Permission to mentor"
         case .death: "Death notification"
         case .disclosure: "Disclosure without consent"
+        case .plan: "Response plan"
+        case .referral: "Referral"
+        case .outcome: "Referral outcome"
+        case .review: "Case review"
+        case .discharge: "Discharge"
+        case .letter: "Letter"
         }
     }
 
@@ -39,6 +45,12 @@ public enum RecordText {
         case .permission: (payload as? MentoringPermission).map(permission)
         case .death: (payload as? DeathNotification).map(death)
         case .disclosure: (payload as? Disclosure).map(disclosure)
+        case .plan: (payload as? ResponsePlan).map(plan)
+        case .referral: (payload as? Referral).map(referral)
+        case .outcome: (payload as? CaseOutcome).map(outcome)
+        case .review: (payload as? CaseReview).map(review)
+        case .discharge: (payload as? Discharge).map(discharge)
+        case .letter: (payload as? Letter).map(letter)
         }
         return lines ?? [("Summary", payload.summaryLine)]
     }
@@ -156,6 +168,42 @@ public enum RecordText {
     }
 
     // MARK: - Values
+
+    static func plan(_ p: ResponsePlan) -> [Line] {
+        p.items.map { ($0.label, $0.value) } + [
+            ("Written with the person", yesNo(p.coProduced)), ("Review by", p.reviewOn.description), risk(p.currentRisk),
+        ]
+    }
+
+    static func referral(_ r: Referral) -> [Line] {
+        [("Referred by", r.referrer), ("Received on", r.receivedOn.description), ("Demand on services", r.demand), ("Already tried", r.tried)]
+    }
+
+    static func outcome(_ o: CaseOutcome) -> [Line] {
+        var out: [Line] = [("Outcome", o.decision.rawValue), ("Decided on", o.decidedOn.description)]
+        if let tier = o.tier { out.append(("Tier", "\(tier.rawValue)")) }
+        if let worker = o.namedWorker { out.append(("Named worker", worker)) }
+        out.append(("Rationale", o.rationale))
+        if let advice = o.advice { out.append(("Advice for the referrer", advice)) }
+        return out + [caseLine(o.episode)]
+    }
+
+    static func review(_ r: CaseReview) -> [Line] {
+        [("Reviewed on", r.reviewedOn.description), ("Engagement", r.engagement.rawValue), ("Decision", r.decision.rawValue),
+         ("What the review found", r.note), risk(r.currentRisk), caseLine(r.episode)]
+    }
+
+    static func discharge(_ d: Discharge) -> [Line] {
+        [("Discharged on", d.dischargedOn.description), ("GP", d.gp), ("Overview of the work", d.overview),
+         ("Management plan", d.managementPlan), ("Contacts", d.contacts), ("Contingency plan", d.contingency),
+         ("Services told", d.servicesTold), caseLine(d.episode)]
+    }
+
+    static func letter(_ l: Letter) -> [Line] {
+        [("Letter", l.purpose.title), ("To", l.to), ("Text", l.body)]
+    }
+
+    static func caseLine(_ c: CaseSoFar) -> Line { ("Case", c.summary) }
 
     static func risk(_ grade: RiskGrade) -> Line { ("Current risk", grade.label) }
 

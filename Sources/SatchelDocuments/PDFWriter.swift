@@ -22,7 +22,22 @@ public final class PDFWriter {
     /// Where the next line goes on the current page, in points from the top.
     var y = PDFWriter.margin
 
-    public init() throws(DocumentError) {
+    /// Type sizes: standard for records, large for what a person reads in a crisis
+    /// (a response plan, a contacts sheet).
+    public enum TypeSize: Sendable {
+        case standard, large
+
+        var points: (body: Int, heading: Int, title: Int) {
+            switch self {
+            case .standard: (10, 13, 17)
+            case .large: (15, 19, 24)
+            }
+        }
+    }
+
+    /// `dated`: the document's creation date in its metadata (ISO 8601, e.g. the record's
+    /// finalisation time) so the same record always makes the same bytes; nil: now.
+    public init(typeSize: TypeSize = .standard, dated: String? = nil) throws(DocumentError) {
         sink = ByteSink()
         let write: cairo_write_func_t = { closure, data, length in
             guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
@@ -46,12 +61,17 @@ public final class PDFWriter {
             throw DocumentError("Could not lay out the PDF's text (out of memory).")
         }
         self.layout = layout
-        bodyFont = pango_font_description_from_string("DejaVu Sans 10")
-        headingFont = pango_font_description_from_string("DejaVu Sans Bold 13")
-        titleFont = pango_font_description_from_string("DejaVu Sans Bold 17")
+        let points = typeSize.points
+        bodyFont = pango_font_description_from_string("DejaVu Sans \(points.body)")
+        headingFont = pango_font_description_from_string("DejaVu Sans Bold \(points.heading)")
+        titleFont = pango_font_description_from_string("DejaVu Sans Bold \(points.title)")
         pango_layout_set_width(layout, Int32((Self.pageWidth - 2 * Self.margin) * Double(PANGO_SCALE)))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Satchel")
+        if let dated {
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, dated)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, dated)
+        }
     }
 
     deinit {
@@ -70,9 +90,13 @@ public final class PDFWriter {
         for line in document.preamble { paragraph(line, font: bodyFont, after: 2) }
         for section in document.sections {
             y += 10
-            paragraph(section.heading, font: headingFont, after: 4)
+            if !section.heading.isEmpty { paragraph(section.heading, font: headingFont, after: 4) }
             for line in section.lines {
-                paragraph("\(line.label): \(line.value)", font: bodyFont, boldPrefix: line.label.utf8.count + 1, after: 2)
+                if line.label.isEmpty {
+                    paragraph(line.value, font: bodyFont, after: 6)
+                } else {
+                    paragraph("\(line.label): \(line.value)", font: bodyFont, boldPrefix: line.label.utf8.count + 1, after: 2)
+                }
             }
         }
         cairo_show_page(context)

@@ -32,13 +32,16 @@ public struct ReadableDocument: Sendable, Equatable {
     }
 
     /// The document as plain text: the title underlined, each section's heading, then
-    /// `Label: value` lines (a value over several lines is indented under its label).
+    /// `Label: value` lines (a value over several lines is indented under its label; a
+    /// line without a label is a paragraph).
     public func plainText() -> String {
         var out = [title, String(repeating: "=", count: title.count), ""] + preamble
         for section in sections {
-            out += ["", section.heading, String(repeating: "-", count: section.heading.count)]
+            out.append("")
+            if !section.heading.isEmpty { out += [section.heading, String(repeating: "-", count: section.heading.count)] }
             for line in section.lines {
-                out.append("\(line.label): \(line.value.replacingNewlines(with: "\n    "))")
+                // A line without a label is a paragraph of its own (a letter's text).
+                out.append(line.label.isEmpty ? line.value + "\n" : "\(line.label): \(line.value.replacingNewlines(with: "\n    "))")
             }
         }
         return out.joined(separator: "\n") + "\n"

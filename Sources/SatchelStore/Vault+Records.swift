@@ -145,17 +145,20 @@ extension Vault {
         } catch { throw error.asVaultError("writing the audit log") }
     }
 
-    /// Record headers, newest first, optionally for one service user, state or kind,
+    /// Record headers, newest first, optionally for one service user, state, kind (or kinds),
     /// and at most `limit` of them.
     public func headers(
-        subject: UUID? = nil, state: RecordState? = nil, kind: RecordKind? = nil, excludingKind: RecordKind? = nil,
-        limit: Int? = nil
+        subject: UUID? = nil, state: RecordState? = nil, kind: RecordKind? = nil,
+        kinds: [RecordKind]? = nil, limit: Int? = nil
     ) throws(VaultError) -> [RecordHeader] {
         let keys = try requireKeys()
         var sql = "SELECT * FROM record WHERE 1"
         var args: [any DatabaseValueConvertible] = []
         if let kind { sql += " AND kind = ?"; args.append(kind.rawValue) }
-        if let excludingKind { sql += " AND kind <> ?"; args.append(excludingKind.rawValue) }
+        if let kinds {
+            sql += " AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))"
+            args += kinds.map(\.rawValue)
+        }
         if let subject { sql += " AND subject_id = ?"; args.append(subject.key) }
         if let state { sql += " AND state = ?"; args.append(state.rawValue) }
         sql += " ORDER BY created_at DESC, id"

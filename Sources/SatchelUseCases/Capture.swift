@@ -9,7 +9,7 @@ public struct Capture {
     public let form: FormSpec
     public let id: UUID
     public let subject: UUID
-    public let context: FormContext
+    public internal(set) var context: FormContext
     /// The record this one amends (`amend`, `user update`); nil for a new record.
     public internal(set) var amends: UUID?
     /// Audit entries of the bodies opened for `context`, written with the first save.
@@ -32,6 +32,8 @@ public struct CaptureReceipt: Sendable {
     public var recalled = 0
     /// The policy could not be asked again after a consent or disclosure; the next sync asks it.
     public var reevaluationWarning: String?
+    /// The letters written with it (an outcome's, a discharge's): id and which letter.
+    public var letters: [(id: UUID, purpose: LetterPurpose)] = []
     /// What the form has to say (e.g. "Risk raised from Medium to High").
     public let note: String?
     /// A configuration problem that held the record everywhere.

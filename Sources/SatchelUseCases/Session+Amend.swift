@@ -24,9 +24,15 @@ extension Session {
         return hit
     }
 
-    /// The record that corrects this one, if any (its next version).
-    func correction(of header: RecordHeader) throws -> RecordHeader? {
+    /// The record that names this one as the one before it: its correction, or the next
+    /// step of a case (a record of another kind).
+    func successor(of header: RecordHeader) throws -> RecordHeader? {
         try vault.headers(subject: header.subjectID, state: .final).first { $0.amendsID == header.id }
+    }
+
+    /// The record that corrects this one, if any (its next version, of the same kind).
+    func correction(of header: RecordHeader) throws -> RecordHeader? {
+        try successor(of: header).flatMap { $0.kind == header.kind ? $0 : nil }
     }
 
     /// The newest version of a record: the end of the chain of records amending it.
@@ -52,7 +58,7 @@ extension Session {
         return try startAmend(latestVersion(of: first))
     }
 
-    private func startAmend(_ header: RecordHeader) throws -> (Capture, FormAnswers) {
+    func startAmend(_ header: RecordHeader) throws -> (Capture, FormAnswers) {
         guard header.intact else {
             throw VaultError(.integrity, Vault.damagedRecordMessage(header.id.uuidString.lowercased(), kind: header.kind.rawValue))
         }
@@ -61,6 +67,8 @@ extension Session {
         else { throw UseCaseError(.refused, "That record cannot be amended: its body is not one Satchel can read.") }
         var capture = try capture(header.kind.form, id: UUID(), subject: header.subjectID)
         capture.amends = header.id
+        try prepareCaseAmend(&capture, amending: header)
+        if header.kind == .plan { try prepareCase(&capture) }
         guard var answers = payload.formAnswers else { return (capture, FormAnswers()) }
         // An optional question left empty then was answered: it is not asked again.
         for field in capture.form.applicableFields(answers) where answers[field.flag] == nil && !field.required {

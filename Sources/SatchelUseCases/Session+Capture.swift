@@ -8,7 +8,9 @@ extension Session {
     public func startCapture(_ kind: RecordKind, userReference: String?) throws -> Capture {
         let id = UUID()
         let subject = kind == .serviceUser ? id : try resolveUser(userReference).id
-        return try capture(kind.form, id: id, subject: subject)
+        var capture = try capture(kind.form, id: id, subject: subject)
+        try prepareCase(&capture)
+        return capture
     }
 
     /// Picks up a draft where it was left: the capture and the answers so far.
@@ -81,6 +83,7 @@ extension Session {
     /// routed by the sharing policy; a consent re-asks the policy for that person.
     public func finalise(_ capture: inout Capture, answers: FormAnswers, built: BuiltRecord) throws -> CaptureReceipt {
         try checkAliasIsFree(capture, answers)
+        try checkCaseHasNotMovedOn(capture)
         let configWarning = checkDestinations()
         var grants = capture.context.disclosures
         if let disclosure = built.payload as? Disclosure, let own = DisclosureGrant.of(id: capture.id, disclosure) { grants.append(own) }
@@ -106,6 +109,7 @@ extension Session {
             heldFrom: (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0,
             released: again.released, note: built.note, configWarning: configWarning)
         receipt.recalled = again.recalled
+        receipt.letters = try writeLetters(for: built.payload, subject: header.subjectID)
         receipt.reevaluationWarning = reevaluationWarning
         if MentoringStanding.mentoringKinds.contains(capture.kind) { receipt.standing = capture.context.standing.warnings }
         return receipt
@@ -113,6 +117,15 @@ extension Session {
 
     private func draft(_ c: Capture, _ body: [UInt8], formVersion: Int = 1) -> RecordDraft {
         RecordDraft(id: c.id, kind: c.kind, subjectID: c.subject, formVersion: formVersion, body: body, amendsID: c.amends)
+    }
+
+    /// A case step (or a correction of one) continues the case's latest step: a draft kept
+    /// while another step was recorded would fork the case, so it is refused.
+    private func checkCaseHasNotMovedOn(_ capture: Capture) throws {
+        guard RecordKind.caseKinds.contains(capture.kind), let amends = capture.amends else { return }
+        guard try caseHead(of: capture.subject)?.id == amends else {
+            throw UseCaseError(.refused, "\(capture.form.command): the case has moved on since this was started (another step was recorded). Discard this draft and record the step again.")
+        }
     }
 
     private func checkAliasIsFree(_ capture: Capture, _ answers: FormAnswers) throws {

@@ -35,6 +35,9 @@ public struct RecordView: Sendable, Encodable {
     public let finalisedAt: String?
     public let amends: String?
     public let amendedBy: [String]
+    /// A case step: the step before it and the one after (PAVE SOP §7-10; not corrections).
+    public let follows: String?
+    public let followedBy: String?
     public let fields: [Field]
     public let deliveries: [Delivery]
 }
@@ -56,12 +59,18 @@ extension Session {
             fields = [.init(label: "Body", value: "not one this version of Satchel can read")]
         }
         let users = try serviceUsers()
+        // A case step names the step before it like an amendment does; it is shown as what it is.
+        let previous = try h.amendsID.flatMap { id in try vault.headers(subject: h.subjectID, state: .final).first { $0.id == id } }
+        let next = try successor(of: h)
+        let stepBefore = previous.map { $0.kind != h.kind } ?? false
+        let stepAfter = next.map { $0.kind != h.kind } ?? false
         return RecordView(
             id: h.id.uuidString.lowercased(), kind: h.kind.rawValue, title: RecordText.title(of: h.kind),
             serviceUser: users[h.subjectID]?.initials ?? "?", state: h.state.rawValue,
             author: h.authorID == vault.workerID ? vault.workerName : h.authorID, authorRole: h.authorRole.rawValue,
             createdAt: FieldDate.display(h.createdAt), finalisedAt: h.finalisedAt.map { FieldDate.display($0) },
-            amends: h.amendsID.map(Self.short), amendedBy: try correction(of: h).map { [Self.short($0.id)] } ?? [],
+            amends: stepBefore ? nil : h.amendsID.map(Self.short), amendedBy: stepAfter ? [] : next.map { [Self.short($0.id)] } ?? [],
+            follows: stepBefore ? h.amendsID.map(Self.short) : nil, followedBy: stepAfter ? next.map { Self.short($0.id) } : nil,
             fields: fields, deliveries: try deliveries(of: h))
     }
 

@@ -139,7 +139,8 @@ public final class Session {
         guard let subject else { return (c, []) }
         var reads: [ReadNote] = []
         // Defaults come from intact records only; a damaged one is named by `satchel check`.
-        let latest = try vault.headers(subject: subject, state: .final, excludingKind: .serviceUser, limit: 1)
+        // The latest record that states a risk level: a letter or a referral states none.
+        let latest = try vault.headers(subject: subject, state: .final, kinds: RecordKind.allCases.filter(\.statesRisk), limit: 1)
         if let latest = latest.first, latest.intact {
             let opened = try vault.readForSave([latest.id], reason: "risk default")
             reads += opened.reads

@@ -97,3 +97,53 @@ extension Disclosure {
         ])
     }
 }
+
+extension ResponsePlan {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "name-address": nameAndAddress, "diagnosis": diagnosis, "diagnosis-explained": diagnosisExplained, "capacity": capacity,
+            "crisis-behaviours": crisisBehaviours, "crisis-locations": crisisLocations, "boundaries": boundaries,
+            "places-of-safety": placesOfSafety, "nominated": nominated.joined(separator: "; "), "mentors": mentors,
+            "co-produced": YesNo.word(coProduced), "review-date": reviewOn.iso, "risk": currentRisk.rawValue,
+        ])
+    }
+}
+
+extension Referral {
+    public var formAnswers: FormAnswers? {
+        FormAnswers(["referrer": referrer, "received-on": receivedOn.iso, "demand": demand, "tried": tried])
+    }
+}
+
+extension CaseOutcome {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "decision": decision.rawValue, "decided-on": decidedOn.iso, "tier": tier.map { String($0.rawValue) },
+            "named-worker": namedWorker, "rationale": rationale, "advice": advice,
+        ])
+    }
+}
+
+extension CaseReview {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "reviewed-on": reviewedOn.iso, "engagement": engagement.rawValue, "decision": decision.rawValue, "note": note,
+            "risk": currentRisk.rawValue,
+        ])
+    }
+}
+
+extension Discharge {
+    public var formAnswers: FormAnswers? {
+        FormAnswers([
+            "discharged-on": dischargedOn.iso, "gp": gp, "overview": overview, "management-plan": managementPlan,
+            "contacts": contacts, "contingency": contingency, "services-told": servicesTold,
+        ])
+    }
+}
+
+extension Letter {
+    public var formAnswers: FormAnswers? {
+        FormAnswers(["purpose": purpose.rawValue, "to": to, "body": body])
+    }
+}

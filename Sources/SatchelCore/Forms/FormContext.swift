@@ -27,6 +27,11 @@ public struct FormContext: Sendable {
     public var records: [RecordBrief] = []
     /// The team's risk matrix (config.toml `[risk-matrix]`; Satchel's default without one).
     public var riskMatrix = RiskMatrix.satchel
+    /// What a response plan's form offers from the records. Filled only for the `plan` form.
+    public var planOffers = PlanOffers()
+    /// The person's case as its latest step left it (nil when there is none). Filled only
+    /// for the case-step forms (`outcome`, `review`, `discharge`).
+    public var caseSoFar: CaseSoFar?
 
     public init(now: Date, role: Role) {
         self.now = now

@@ -13,6 +13,7 @@ struct OpenCommand: SessionCommand {
         let (id, u) = try door.session.resolveUser(user)
         door.session.openUser = id
         door.say("Opened \(u.initials): records you add now are about them; `close` to stop.")
+        if let state = try door.session.caseSummary(of: id) { door.say("Case: \(state).") }
         let standing = try door.session.standing(of: id)
         if let note = standing.engagement.returnNote { door.say(note) }
         for warning in standing.warnings { Console.error("Warning: \(warning)") }

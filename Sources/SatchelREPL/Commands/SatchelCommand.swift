@@ -13,7 +13,8 @@ public struct SatchelCommand: ParsableCommand {
         discussion: "Exit statuses are listed in docs/commands.md.",
         subcommands: [
             InitCommand.self, UserCommand.self, OpenCommand.self, CloseCommand.self, ContactCommand.self, RiskCommand.self,
-            TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, CapacityCommand.self, PermissionCommand.self, DeathCommand.self, DiscloseCommand.self, AmendCommand.self, ShowCommand.self, DraftsCommand.self, HistoryCommand.self,
+            TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, CapacityCommand.self, PermissionCommand.self, DeathCommand.self, DiscloseCommand.self,
+            PlanCommand.self, ReferralCommand.self, OutcomeCommand.self, ReviewCommand.self, DischargeCommand.self, LetterCommand.self, AmendCommand.self, ShowCommand.self, DraftsCommand.self, HistoryCommand.self,
             SyncCommand.self, QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
             CheckCommand.self, ExportCommand.self,
         ])

@@ -21,10 +21,13 @@ struct ShowCommand: SessionCommand {
         door.say("  written by \(v.author) (\(v.authorRole)) on \(v.createdAt)\(v.finalisedAt.map { ", finalised \($0)" } ?? "")")
         if let amends = v.amends { door.say("  amends \(amends)") }
         if !v.amendedBy.isEmpty { door.say("  amended by \(v.amendedBy.joined(separator: ", ")): the newest version is the current one") }
+        if let follows = v.follows { door.say("  follows \(follows), the case's step before") }
+        if let next = v.followedBy { door.say("  followed by \(next), the case's next step") }
         let width = min(28, (v.fields.map(\.label.count).max() ?? 0) + 1)
         for f in v.fields {
             let lines = f.value.split(separator: "\n", omittingEmptySubsequences: false)
-            door.say("  \((f.label + ":").padding(toLength: width, withPad: " ", startingAt: 0)) \(lines.first.map(String.init) ?? "")")
+            let label = f.label + ":"
+            door.say("  \(label + String(repeating: " ", count: max(0, width - label.count))) \(lines.first.map(String.init) ?? "")")
             for more in lines.dropFirst() { door.say("  \(String(repeating: " ", count: width)) \(more)") }
         }
         if v.deliveries.isEmpty { door.say("  not queued for any destination") }

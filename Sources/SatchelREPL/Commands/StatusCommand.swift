@@ -18,12 +18,13 @@ struct StatusCommand: SessionCommand {
     func run(in door: Door) throws {
         let status = try door.session.status()
         let mentoring = try door.session.mentoringOverview()
+        let cases = try door.session.caseOverview()
         let unconfirmed = Self.unconfirmed(door.session)
         if json {
-            try door.sayJSON(Report(status: status, mentoring: mentoring))
+            try door.sayJSON(Report(status: status, mentoring: mentoring, cases: cases))
             for line in unconfirmed { Console.error("Warning: \(line)") }
         } else {
-            door.say(Self.render(status) + Self.render(mentoring))
+            door.say(Self.render(status) + Self.render(mentoring) + Self.render(cases))
             for line in unconfirmed { door.say("Warning: \(line)") }
         }
     }
@@ -32,13 +33,15 @@ struct StatusCommand: SessionCommand {
     struct Report: Encodable {
         let status: VaultStatus
         let mentoring: Session.MentoringOverview
+        let cases: CaseOverview
 
-        enum Key: String, CodingKey { case mentoring }
+        enum Key: String, CodingKey { case mentoring, cases }
 
         func encode(to encoder: any Encoder) throws {
             try status.encode(to: encoder)
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(mentoring, forKey: .mentoring)
+            try c.encode(cases, forKey: .cases)
         }
     }
 
@@ -56,6 +59,16 @@ struct StatusCommand: SessionCommand {
         if !m.policeComplaintsReferral.isEmpty {
             lines.append("Referral to the police complaints body required after a death (SIM §63): \(m.policeComplaintsReferral.joined(separator: ", "))")
         }
+        return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")
+    }
+
+    static func render(_ c: CaseOverview) -> String {
+        var lines: [String] = []
+        if !c.cases.isEmpty {
+            lines.append("Cases (PAVE SOP §7-10):")
+            lines += c.cases.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
+        }
+        lines += c.warnings.map { "Warning: \($0)" }
         return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")
     }
 

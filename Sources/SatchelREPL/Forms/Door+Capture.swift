@@ -70,6 +70,9 @@ extension Door {
             say("\(r.released) held record\(r.released == 1 ? "" : "s") for this person now queued for delivery.")
         }
         if let note = r.note { say(note) }
+        for (id, purpose) in r.letters {
+            say("Wrote the \(purpose.rawValue) \(short(id)) (\(purpose.title.lowercased())): letter print \(short(id)) --out FILE.pdf")
+        }
         for warning in r.standing { Console.error("Warning: \(warning)") }
     }
 }

@@ -53,6 +53,18 @@ public enum FHIRMapper {
         case .disclosure:
             let disclosure = try decode(Disclosure.self, record)
             (type, id, body) = ("Communication", context.recordID, DisclosureMapping.communication(disclosure, context))
+        case .plan:
+            (type, id, body) = ("CarePlan", context.recordID, CarePlanMapping.carePlan(try decode(ResponsePlan.self, record), context))
+        case .referral:
+            (type, id, body) = ("EpisodeOfCare", context.recordID, CaseMapping.episode(try decode(Referral.self, record), context))
+        case .outcome:
+            (type, id, body) = ("EpisodeOfCare", context.recordID, CaseMapping.episode(try decode(CaseOutcome.self, record), context))
+        case .review:
+            (type, id, body) = ("EpisodeOfCare", context.recordID, CaseMapping.episode(try decode(CaseReview.self, record), context))
+        case .discharge:
+            (type, id, body) = ("EpisodeOfCare", context.recordID, CaseMapping.episode(try decode(Discharge.self, record), context))
+        case .letter:
+            (type, id, body) = ("DocumentReference", context.recordID, try LetterMapping.documentReference(try decode(Letter.self, record), context))
         }
         return FHIRResource(type: type, id: id, identifierSystem: identifierSystem, identifierValue: id,
                             json: body.encoded())
@@ -69,6 +81,9 @@ public enum FHIRMapper {
         case .consent: ["Consent", "Communication"]
         case .boundary, .disclosure: ["Communication"]
         case .capacity, .permission, .death: ["Observation"]
+        case .plan: ["CarePlan"]
+        case .referral, .outcome, .review, .discharge: ["EpisodeOfCare"]
+        case .letter: ["DocumentReference"]
         }
     }
 
