@@ -213,7 +213,7 @@ extension Session {
         try writePDF(document, size: .large, dated: h.finalisedOrCreatedAt, to: path, force: force)
     }
 
-    private func writePDF(_ document: ReadableDocument, size: PDFWriter.TypeSize, dated: Date, to path: String, force: Bool) throws {
+    func writePDF(_ document: ReadableDocument, size: PDFWriter.TypeSize, dated: Date, to path: String, force: Bool) throws {
         guard path.lowercased().hasSuffix(".pdf") else {
             throw UseCaseError(.badInput, "--out: give a file name ending in .pdf.")
         }

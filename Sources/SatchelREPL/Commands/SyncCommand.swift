@@ -30,6 +30,7 @@ struct SyncCommand: SessionCommand {
             for r in reports { door.say(Self.render(r)) }
         }
         for gap in gaps { Console.error("Warning: \(gap.warning)") }
+        if !dryRun { Self.nameOpenDrafts(door, json: json) }
         if reports.contains(where: { $0.securityWarning != nil }) {
             throw CommandFailure(status: .security, message: reports.compactMap(\.securityWarning).joined(separator: "\n"))
         }
@@ -64,6 +65,14 @@ struct SyncCommand: SessionCommand {
             Console.error("Warning: the privacy-notice check (SIM guide §53) could not be made: \(error)")
             return []
         }
+    }
+
+    /// Drafts are never delivered: the summary names each one still open, with how to finish it.
+    static func nameOpenDrafts(_ door: Door, json: Bool) {
+        guard let drafts = try? door.session.shiftReport(since: nil).drafts, !drafts.isEmpty else { return }
+        let lines = ["Not finalised, so not delivered: \(drafts.count) draft\(drafts.count == 1 ? "" : "s")"]
+            + drafts.map { "  draft \($0.kind) \($0.record) (\($0.serviceUser)), started \($0.startedAt): drafts --resume \($0.record)" }
+        for line in lines { json ? Console.error(line) : door.say(line) }
     }
 
     static func render(_ r: DeliverySummary) -> String {
