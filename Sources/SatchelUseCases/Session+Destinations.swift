@@ -167,7 +167,7 @@ extension Session {
     public func probe(destination name: String) throws -> DestinationProbe {
         let d = try confirmedDestination(named: name)
         if let folder = d.folder {
-            do { _ = try FolderWriter(path: folder, destination: d.name) } catch {
+            do { _ = try FolderWriter(path: folder) } catch {
                 throw UseCaseError(.incomplete, "\(d.name): \(error.message)")
             }
             var p = DestinationProbe(name: d.name, url: d.location, software: nil, fhirVersion: "4.0.1", putWithClientIDs: false, batch: false, certificates: [])

@@ -91,7 +91,14 @@ struct FolderDestinationTests {
         #expect(unmounted.stdout.contains("still queued: couldn't reach niche (offline): the folder \(desk.folder.path) is not there (is the shared drive mounted?)"))
         #expect(try desk.ok(["queue"]).stdout.hasPrefix("niche (folder \(desk.folder.path)): \(shared) pending, 0 in flight, 0 rejected, 6 held"))
 
+        let untested = try desk.run(["destination", "test", "niche"])
+        #expect(untested.status == 69)
+        #expect(untested.stderr.contains("niche: the folder \(desk.folder.path) is not there (is the shared drive mounted?)"))
+
         try FileManager.default.createDirectory(at: desk.folder, withIntermediateDirectories: false)
+        let tested = try desk.ok(["destination", "test", "niche"])
+        #expect(tested.stdout.hasPrefix("niche: folder \(desk.folder.path)\n  writes:"))
+        #expect(try desk.files().final.isEmpty, "destination test writes nothing")
         // kill -9 as soon as a sync has put a new file in place: mid-delivery.
         var killedMidway = 0
         for _ in 0..<3 {
@@ -146,5 +153,26 @@ struct FolderDestinationTests {
         // A second sync writes nothing more.
         #expect(try desk.ok(["sync"]).stdout.hasPrefix("niche (folder \(desk.folder.path)): 0 delivered"))
         #expect(try desk.files().final.count == 2 * shared)
+    }
+
+    @Test("destination add takes --url or --folder, one of them; a folder must be an absolute path", arguments: [
+        (["--folder", "/mnt/niche/satchel", "--url", "https://x.invalid"], 64,
+         "Give --url (a FHIR server) or --folder (a folder, for a system without an API): one of them."),
+        ([], 64, "Give --url (a FHIR server) or --folder (a folder, for a system without an API): one of them."),
+        (["--folder", "niche"], 78,
+         "destination.niche.folder: must be an absolute path to a folder (starting with /, not / itself), e.g. /mnt/niche/satchel."),
+        (["--folder", "/mnt/niche/satchel", "--auth", "bearer"], 78,
+         "destination.niche.auth: not used by a folder destination (folder = …). Allowed with folder: agency, folder, kinds."),
+    ])
+    func addMistakes(arguments: [String], status: Int32, message: String) throws {
+        let dir = try TemporaryVault.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = ["--home", dir.appendingPathComponent("vault").path, "--config", dir.appendingPathComponent("config.toml").path, "--passphrase-fd", "3"]
+        let made = try ChildProcess.runSatchel(base + ["init", "--name", "Test Mentor", "--role", "police"], fd3: Self.passphrase)
+        #expect(made.status == 0, "\(made.stderr)")
+        let r = try ChildProcess.runSatchel(base + ["destination", "add", "niche"] + arguments, fd3: Self.passphrase)
+        #expect(r.status == status, "\(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.toml").path), "nothing was written")
     }
 }

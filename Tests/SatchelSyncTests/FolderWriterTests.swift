@@ -25,7 +25,7 @@ struct FolderWriterTests {
     @Test("a file is put in place whole, mode 0640, with no temporary file left beside it")
     func writes() throws {
         let f = try Folder()
-        var w = try FolderWriter(path: f.path, destination: "police")
+        var w = try FolderWriter(path: f.path)
         #expect(try w.put(Self.json, named: "a.json", expected: Self.expected) == .written)
         #expect(try f.names() == ["a.json"])
         #expect(try f.bytes("a.json") == Self.json)
@@ -36,10 +36,10 @@ struct FolderWriterTests {
     @Test("a final file already there (killed after the rename, before the receipt) counts as delivered: no second copy")
     func alreadyThere() throws {
         let f = try Folder()
-        var first = try FolderWriter(path: f.path, destination: "police")
+        var first = try FolderWriter(path: f.path)
         _ = try first.put(Self.json, named: "a.json", expected: Self.expected)
         _ = try first.put(Array("%PDF-1.5 first".utf8), named: "a.pdf", expected: .pdf)
-        var retry = try FolderWriter(path: f.path, destination: "police")
+        var retry = try FolderWriter(path: f.path)
         #expect(try retry.put(Self.json, named: "a.json", expected: Self.expected) == .alreadyThere)
         #expect(try retry.put(Array("%PDF-1.5 second".utf8), named: "a.pdf", expected: .pdf) == .alreadyThere)
         #expect(try f.names() == ["a.json", "a.pdf"])
@@ -57,7 +57,7 @@ struct FolderWriterTests {
     func foreignFile(content: String) throws {
         let f = try Folder()
         try f.write(content, "a.json")
-        var w = try FolderWriter(path: f.path, destination: "police")
+        var w = try FolderWriter(path: f.path)
         let error = try #require(throws: SyncError.self) { try w.put(Self.json, named: "a.json", expected: Self.expected) }
         #expect(error.message == "the folder already holds a file named a.json that is not this record's; nothing was overwritten. Move that file away (ask whoever manages the shared drive), then sync again")
         #expect(try f.bytes("a.json") == Array(content.utf8))
@@ -70,8 +70,40 @@ struct FolderWriterTests {
         let f = try Folder()
         try f.write(String(decoding: Self.json, as: UTF8.self), "elsewhere.json")
         try FileManager.default.createSymbolicLink(atPath: f.path + "/a.json", withDestinationPath: f.path + "/elsewhere.json")
-        var w = try FolderWriter(path: f.path, destination: "police")
+        var w = try FolderWriter(path: f.path)
         #expect(throws: SyncError.self) { try w.put(Self.json, named: "a.json", expected: Self.expected) }
+    }
+
+    @Test("atomic: until the rename, the final name holds nothing and the temporary file beside it holds every byte, 0640")
+    func atomic() throws {
+        let f = try Folder()
+        var w = try FolderWriter(path: f.path)
+        var seen: (temporary: String, final: Bool, bytes: [UInt8], mode: Int?)?
+        w.beforeRename = { temporary in
+            seen = (URL(fileURLWithPath: temporary).lastPathComponent, FileManager.default.fileExists(atPath: f.path + "/a.json"),
+                    (try? Data(contentsOf: URL(fileURLWithPath: temporary))).map { Array($0) } ?? [],
+                    (try? FileManager.default.attributesOfItem(atPath: temporary))?[.posixPermissions] as? Int)
+        }
+        _ = try w.put(Self.json, named: "a.json", expected: Self.expected)
+        let s = try #require(seen)
+        #expect(s.temporary.hasPrefix(".a.json.") && s.temporary.hasSuffix(".tmp"))
+        #expect(!s.final, "the final name was there before the rename")
+        #expect(s.bytes == Self.json)
+        #expect(s.mode == 0o640)
+    }
+
+    @Test("killed before the rename: nothing final is there, and the next run writes the file whole and clears the leftover")
+    func killedBeforeRename() throws {
+        let f = try Folder()
+        var killed = try FolderWriter(path: f.path)
+        killed.beforeRename = { (_: String) throws(SyncError) in throw SyncError(.other, "killed") }
+        #expect(throws: SyncError.self) { try killed.put(Self.json, named: "a.json", expected: Self.expected) }
+        let left = try f.names()
+        #expect(left.count == 1 && left.allSatisfy { $0.hasPrefix(".a.json.") && $0.hasSuffix(".tmp") }, "left: \(left)")
+        var next = try FolderWriter(path: f.path)
+        #expect(try next.put(Self.json, named: "a.json", expected: Self.expected) == .written)
+        #expect(try f.names() == ["a.json"])
+        #expect(try f.bytes("a.json") == Self.json)
     }
 
     @Test("temporary files left by a killed run never count as delivered, and go when their record is written")
@@ -80,7 +112,7 @@ struct FolderWriterTests {
         try f.write(String(decoding: Self.json.prefix(20), as: UTF8.self), ".a.json.1234.tmp")
         try f.write("%PDF-1.5 half", ".a.pdf.99.tmp")
         try f.write("someone else's", ".other.json.5.tmp")
-        var w = try FolderWriter(path: f.path, destination: "police")
+        var w = try FolderWriter(path: f.path)
         #expect(try w.put(Self.json, named: "a.json", expected: Self.expected) == .written)
         #expect(try w.put(Array("%PDF-1.5 whole".utf8), named: "a.pdf", expected: .pdf) == .written)
         #expect(try f.names() == [".other.json.5.tmp", "a.json", "a.pdf"])
@@ -90,11 +122,11 @@ struct FolderWriterTests {
     @Test("a folder that is not there is reported like a server that cannot be reached")
     func missingFolder() throws {
         let f = try Folder()
-        let error = try #require(throws: SyncError.self) { try FolderWriter(path: f.path + "/not-mounted", destination: "police") }
+        let error = try #require(throws: SyncError.self) { try FolderWriter(path: f.path + "/not-mounted") }
         #expect(error.code == .offline)
         #expect(error.message == "the folder \(f.path)/not-mounted is not there (is the shared drive mounted?)")
         try f.write("x", "file")
-        let notFolder = try #require(throws: SyncError.self) { try FolderWriter(path: f.path + "/file", destination: "police") }
+        let notFolder = try #require(throws: SyncError.self) { try FolderWriter(path: f.path + "/file") }
         #expect(notFolder.code == .offline)
     }
 }

@@ -33,7 +33,7 @@ extension PushEngine {
         var settled = 0
         progress(0, total)
         guard total > 0 else { return }
-        var writer = try FolderWriter(path: path, destination: destination.name)
+        var writer = try FolderWriter(path: path)
         let versions = try versionNumbers()
         var placed = try placedResources()
         var waiting = 0

@@ -35,16 +35,17 @@ public struct FolderWriter {
     public static let mode: mode_t = 0o640
 
     public let path: String
-    let destination: String
     /// Temporary files found when the run started, by the final name they were for.
     var leftovers: [String: [String]]
+    /// Called with the temporary file's path once it is written and synced, just before
+    /// the rename: where tests look, or stop the writer as a kill would.
+    var beforeRename: (String) throws(SyncError) -> Void = { _ in }
 
     /// Opens the folder for a run: it must be there, be a directory and be writable. A
     /// folder that is not there (a shared drive not mounted) is reported like a server
     /// that cannot be reached: `.offline`, and the records stay queued.
-    public init(path: String, destination: String) throws(SyncError) {
+    public init(path: String) throws(SyncError) {
         self.path = path
-        self.destination = destination
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw SyncError(.offline, "the folder \(path) is not there (is the shared drive mounted?)", detail: String(cString: strerror(errno)))
@@ -95,6 +96,7 @@ public struct FolderWriter {
             unlink(temporary)
             throw failure("could not write a file in", writeError)
         }
+        try beforeRename(temporary)
         guard rename(temporary, final) == 0 else {
             let renameError = errno
             unlink(temporary)
