@@ -59,4 +59,6 @@ public struct DestinationListing: Sendable {
     public let sealedSecrets: [String]
     /// Why nothing goes to it, with what to run, when it is not confirmed as configured.
     public let unconfirmed: String?
+    /// A folder destination: no auth, no batches.
+    public var folder = false
 }

@@ -125,11 +125,13 @@ extension Session {
     public func destinationListings() throws -> [DestinationListing] {
         let states = try destinationConfirmations()
         return try config().destinations.map { d in
-            DestinationListing(
+            var listing = DestinationListing(
                 name: d.name, url: d.location, kinds: d.rule.kinds.map(\.rawValue).sorted(), agencyNames: d.rule.agencyNames,
                 auth: d.auth.name, batchSize: d.batchSize,
                 sealedSecrets: try Destination.SecretKind.allCases.filter { try vault.secret(d.secretName($0)) != nil }.map(\.rawValue),
                 unconfirmed: states[d.name]?.message(for: d.name))
+            listing.folder = d.folder != nil
+            return listing
         }
     }
 

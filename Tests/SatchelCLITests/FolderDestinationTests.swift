@@ -19,7 +19,7 @@ struct FolderDestinationTests {
         init() throws {
             dir = try TemporaryVault.makeDirectory()
             try ok(["init", "--name", "Test Mentor", "--role", "police"])
-            try ok(["destination", "add", "niche", "--folder", folder.path, "--agency", "police"])
+            try ok(["destination", "add", "niche", "--folder", folder.path, "--agency", "police", "--kind", "contact", "--kind", "consent"])
         }
 
         @discardableResult
@@ -96,6 +96,7 @@ struct FolderDestinationTests {
         #expect(untested.stderr.contains("niche: the folder \(desk.folder.path) is not there (is the shared drive mounted?)"))
 
         try FileManager.default.createDirectory(at: desk.folder, withIntermediateDirectories: false)
+        #expect(try desk.ok(["destination", "list"]).stdout == "niche: folder \(desk.folder.path)\n  receives: consent, contact, service-user\n  consent names: police\n")
         let tested = try desk.ok(["destination", "test", "niche"])
         #expect(tested.stdout.hasPrefix("niche: folder \(desk.folder.path)\n  writes:"))
         #expect(try desk.files().final.isEmpty, "destination test writes nothing")

@@ -64,7 +64,7 @@ struct DestinationCommand: ParsableCommand {
             for d in listings {
                 door.say("\(d.name): \(d.url)")
                 door.say("  receives: \(d.kinds.joined(separator: ", "))")
-                door.say("  consent names: \(d.agencyNames.joined(separator: ", "))   auth: \(d.auth)   batch: \(d.batchSize)")
+                door.say("  consent names: \(d.agencyNames.joined(separator: ", "))" + (d.folder ? "" : "   auth: \(d.auth)   batch: \(d.batchSize)"))
                 if !d.sealedSecrets.isEmpty { door.say("  sealed in the vault: \(d.sealedSecrets.joined(separator: ", "))") }
                 if let unconfirmed = d.unconfirmed { door.say("  NOT CONFIRMED, nothing is sent to it: \(unconfirmed)") }
             }
