@@ -14,6 +14,8 @@ public struct DeliverySummary: Encodable, Sendable, Equatable {
     }
 
     public let destination: String
+    /// The folder it delivers to, for a folder destination (a system without an API).
+    public var folder: String?
     public var delivered = 0
     public var rejected: [Rejection] = []
     /// Records that stay in the outbox after this run, and why.

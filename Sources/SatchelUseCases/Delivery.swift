@@ -12,6 +12,8 @@ public struct DestinationQueue: Encodable, Sendable {
     }
 
     public let name: String
+    /// The folder it delivers to, for a folder destination.
+    public var folder: String?
     /// In the configuration file.
     public let configured: Bool
     /// Known to the vault; false until a write use case (capture, sync, destination add) meets it.
@@ -40,11 +42,14 @@ public struct DestinationProbe: Sendable {
     public let putWithClientIDs: Bool
     public let batch: Bool
     public let certificates: [Certificate]
+    /// A folder destination: `url` is "folder PATH", and it was found there and writable.
+    public var folder = false
 }
 
 /// A configured destination as `destination list` shows it.
 public struct DestinationListing: Sendable {
     public let name: String
+    /// The URL, or "folder PATH".
     public let url: String
     public let kinds: [String]
     public let agencyNames: [String]
@@ -54,4 +59,6 @@ public struct DestinationListing: Sendable {
     public let sealedSecrets: [String]
     /// Why nothing goes to it, with what to run, when it is not confirmed as configured.
     public let unconfirmed: String?
+    /// A folder destination: no auth, no batches.
+    public var folder = false
 }

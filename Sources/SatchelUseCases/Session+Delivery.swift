@@ -17,27 +17,35 @@ extension Session {
         }
         let targets = try name.map { [try destination(named: $0)] } ?? config().destinations
         guard !targets.isEmpty else {
-            throw UseCaseError(.config, "No destinations are configured. Add one with: destination add NAME --url https://…")
+            throw UseCaseError(.config, "No destinations are configured. Add one with: destination add NAME --url https://… (or --folder PATH)")
         }
         let states = try destinationConfirmations()
         return try targets.map { d in
-            if let unconfirmed = states[d.name]?.message(for: d.name) {
-                var r = DeliverySummary(destination: d.name)
-                r.unconfirmed = unconfirmed
-                r.held = try vault.held(destination: d.name).count
-                r.stillQueued = try vault.outbox(destination: d.name).filter { $0.state == .pending || $0.state == .inFlight }.count
-                return r
-            }
-            do {
-                let engine = PushEngine(
-                    vault: vault, destination: d, transport: try delivery.transport(d), clock: delivery.clock, random: delivery.random)
-                engine.progress = { done, total in progress(d.name, done, total) }
-                return engine.run(dryRun: dryRun)
-            } catch let error as SyncError {
-                var r = DeliverySummary(destination: d.name)
-                r.why = error.message
-                return r
-            }
+            var summary = try sync(d, states[d.name], dryRun: dryRun, progress: progress)
+            summary.folder = d.folder
+            return summary
+        }
+    }
+
+    /// One destination's sync, or why it is not run.
+    private func sync(
+        _ d: Destination, _ state: DestinationConfirmation?, dryRun: Bool, progress: @escaping (String, Int, Int) -> Void
+    ) throws -> DeliverySummary {
+        if let unconfirmed = state?.message(for: d.name) {
+            var r = DeliverySummary(destination: d.name)
+            r.unconfirmed = unconfirmed
+            r.held = try vault.held(destination: d.name).count
+            r.stillQueued = try vault.outbox(destination: d.name).filter { $0.state == .pending || $0.state == .inFlight }.count
+            return r
+        }
+        do {
+            let engine = try engine(for: d)
+            engine.progress = { done, total in progress(d.name, done, total) }
+            return engine.run(dryRun: dryRun)
+        } catch let error as SyncError {
+            var r = DeliverySummary(destination: d.name)
+            r.why = error.message
+            return r
         }
     }
 
@@ -60,6 +68,7 @@ extension Session {
         for name in try vault.destinations() {
             queues[name] = DestinationQueue(name: name, configured: configured.contains(name), registered: true, items: [])
         }
+        for (name, path) in try folderDestinations() { queues[name]?.folder = path }
         // A row or record that fails its integrity check is listed as such, never as a valid route.
         func checked(_ id: UUID, _ rowIntact: Bool, _ reason: String?) -> (state: String?, reason: String?) {
             guard rowIntact, headers[id]?.intact ?? true else {

@@ -11,7 +11,10 @@ extension Session {
     /// The settings `destination add` takes.
     public struct NewDestination: Sendable {
         public var name: String
-        public var url: String
+        /// The FHIR base URL, or nil for a folder destination.
+        public var url: String?
+        /// The folder records go to as files, for a system without an API.
+        public var folder: String?
         public var kinds: [String] = []
         public var agencies: [String] = []
         public var auth = "none"
@@ -22,9 +25,10 @@ extension Session {
         public var batchSize: Int?
         public var allowLoopbackHTTP = false
 
-        public init(name: String, url: String) {
+        public init(name: String, url: String?, folder: String? = nil) {
             self.name = name
             self.url = url
+            self.folder = folder
         }
     }
 
@@ -54,10 +58,12 @@ extension Session {
     private func configText(adding n: NewDestination) throws -> (URL, String, Destination) {
         guard let path = configPath else { throw UseCaseError(.config, "No configuration file is known in this session.") }
         var text = (try? String(contentsOf: path, encoding: .utf8)) ?? ""
-        var lines = ["", "[destination.\(n.name)]", "url = \(TOMLSubset.quote(n.url))"]
+        var lines = ["", "[destination.\(n.name)]"]
+        if let url = n.url { lines.append("url = \(TOMLSubset.quote(url))") }
+        if let folder = n.folder { lines.append("folder = \(TOMLSubset.quote(folder))") }
         lines.append("kinds = [\((n.kinds.isEmpty ? RecordKind.allCases.map(\.rawValue) : n.kinds).map(TOMLSubset.quote).joined(separator: ", "))]")
         if !n.agencies.isEmpty { lines.append("agency = [\(n.agencies.map(TOMLSubset.quote).joined(separator: ", "))]") }
-        lines.append("auth = \(TOMLSubset.quote(n.auth))")
+        if n.folder == nil || n.auth != "none" { lines.append("auth = \(TOMLSubset.quote(n.auth))") }
         if let tokenURL = n.tokenURL { lines.append("token-url = \(TOMLSubset.quote(tokenURL))") }
         if let clientID = n.clientID { lines.append("client-id = \(TOMLSubset.quote(clientID))") }
         if let caFile = n.caFile { lines.append("ca-file = \(TOMLSubset.quote(caFile))") }
@@ -119,11 +125,13 @@ extension Session {
     public func destinationListings() throws -> [DestinationListing] {
         let states = try destinationConfirmations()
         return try config().destinations.map { d in
-            DestinationListing(
-                name: d.name, url: d.baseURL, kinds: d.rule.kinds.map(\.rawValue).sorted(), agencyNames: d.rule.agencyNames,
+            var listing = DestinationListing(
+                name: d.name, url: d.location, kinds: d.rule.kinds.map(\.rawValue).sorted(), agencyNames: d.rule.agencyNames,
                 auth: d.auth.name, batchSize: d.batchSize,
                 sealedSecrets: try Destination.SecretKind.allCases.filter { try vault.secret(d.secretName($0)) != nil }.map(\.rawValue),
                 unconfirmed: states[d.name]?.message(for: d.name))
+            listing.folder = d.folder != nil
+            return listing
         }
     }
 
@@ -154,11 +162,20 @@ extension Session {
         try vault.setSecret(d.secretName(k), value)
     }
 
-    /// Fetches the destination's /metadata: what it speaks and the certificate it showed.
+    /// Fetches the destination's /metadata: what it speaks and the certificate it showed;
+    /// for a folder destination, checks the folder is there and writable.
     /// Refused for a destination not confirmed as configured: the request would carry
     /// its token, or fetch one with the client secret.
     public func probe(destination name: String) throws -> DestinationProbe {
         let d = try confirmedDestination(named: name)
+        if let folder = d.folder {
+            do { _ = try FolderWriter(path: folder) } catch {
+                throw UseCaseError(.incomplete, "\(d.name): \(error.message)")
+            }
+            var p = DestinationProbe(name: d.name, url: d.location, software: nil, fhirVersion: "4.0.1", putWithClientIDs: false, batch: false, certificates: [])
+            p.folder = true
+            return p
+        }
         let transport: CurlEasy
         do { transport = try DeliveryEnvironment.curl(d, secret: vault.secret) } catch let error as SyncError {
             // A TLS setting libcurl refuses (a CA file that is not there, a bad pin).

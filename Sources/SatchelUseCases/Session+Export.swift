@@ -56,7 +56,6 @@ extension Session {
     // MARK: - The readable document
 
     func document(_ user: ServiceUser, _ records: [StoredRecord], damaged: [RecordHeader], redaction: Redaction?) -> ReadableDocument {
-        let scrub: (String) -> String = { redaction?.apply($0) ?? $0 }
         var preamble = [
             "Made by Satchel on \(FieldDate.display(clock())) by \(vault.workerName) (\(vault.role.rawValue)).",
             "Final records only, oldest first: \(records.count) record\(records.count == 1 ? "" : "s").",
@@ -67,25 +66,29 @@ extension Session {
         if !damaged.isEmpty {
             preamble.append("\(damaged.count) record(s) failed their integrity check and are not included: \(damaged.map { "\($0.kind.rawValue) \(Self.shortID($0.id))" }.joined(separator: ", ")).")
         }
-        let sections = records.map { r in
-            let h = r.header
-            var lines = [
-                ReadableDocument.Line(label: "Record", value: Self.shortID(h.id)),
-                .init(label: "Recorded", value: "\(FieldDate.display(h.createdAt)) by \(vault.workerName) (\(h.authorRole.rawValue))"),
-                .init(label: "Finalised", value: FieldDate.display(h.finalisedOrCreatedAt)),
-            ]
-            if let amends = h.amendsID { lines.append(.init(label: "Amends", value: Self.shortID(amends))) }
-            if let payload = try? RecordCodec.payload(kind: h.kind, body: r.body) {
-                lines += RecordText.lines(for: payload)
-                    .filter { redaction == nil || h.kind != .serviceUser || !RecordText.identifyingLabels.contains($0.label) }
-                    .map { .init(label: $0.label, value: scrub($0.value)) }
-            } else {
-                lines.append(.init(label: "Content", value: "(unreadable: this record's body does not decode; run `satchel check`)"))
-            }
-            return ReadableDocument.Section(heading: "\(RecordText.title(of: h.kind)), \(FieldDate.display(h.createdAt))", lines: lines)
-        }
+        let sections = records.map { section(for: OutgoingRecord($0, authorName: vault.workerName), redaction: redaction) }
         let title = redaction == nil ? "Mentoring records: \(user.name)" : "Mentoring records: summary"
         return ReadableDocument(title: title, preamble: preamble, sections: sections)
+    }
+
+    /// One record as a section of a readable document: its facts, then its content as
+    /// `RecordText` words it (export, and the PDF a folder destination receives).
+    func section(for r: OutgoingRecord, redaction: Redaction?) -> ReadableDocument.Section {
+        let scrub: (String) -> String = { redaction?.apply($0) ?? $0 }
+        var lines = [
+            ReadableDocument.Line(label: "Record", value: Self.shortID(r.id)),
+            .init(label: "Recorded", value: "\(FieldDate.display(r.createdAt)) by \(r.authorName) (\(r.authorRole.rawValue))"),
+            .init(label: "Finalised", value: FieldDate.display(r.finalisedAt)),
+        ]
+        if let amends = r.amendsID { lines.append(.init(label: "Amends", value: Self.shortID(amends))) }
+        if let payload = try? RecordCodec.payload(kind: r.kind, body: r.body) {
+            lines += RecordText.lines(for: payload)
+                .filter { redaction == nil || r.kind != .serviceUser || !RecordText.identifyingLabels.contains($0.label) }
+                .map { .init(label: $0.label, value: scrub($0.value)) }
+        } else {
+            lines.append(.init(label: "Content", value: "(unreadable: this record's body does not decode; run `satchel check`)"))
+        }
+        return ReadableDocument.Section(heading: "\(RecordText.title(of: r.kind)), \(FieldDate.display(r.createdAt))", lines: lines)
     }
 
     static func shortID(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }

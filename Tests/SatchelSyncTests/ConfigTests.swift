@@ -47,7 +47,7 @@ struct ConfigTests {
             ("[destination.a]\nurl = \"http://fhir.example.invalid\"",
              "destination.a.url: plain http is refused (records would cross the network in clear). Use https; http is allowed only to a loopback address with allow-loopback-http = true, for tests."),
             ("[destination.a]\nurl = \"ftp://x.invalid\"", "destination.a.url: the scheme ftp is not allowed. Use https."),
-            ("[destination.a]\nkinds = [\"contact\"]", "destination.a.url: required (the FHIR base URL, https://…)."),
+            ("[destination.a]\nkinds = [\"contact\"]", "destination.a.url: required (the FHIR base URL, https://…), or folder (an absolute path to a folder, for a system without an API)."),
             ("[destination.a]\nurl = \"https://x.invalid\"\nkinds = [\"visit\"]",
              "destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary, capacity, permission, death, disclosure, plan, referral, outcome, review, discharge, letter."),
             ("[destination.a]\nurl = \"https://x.invalid\"\nbatch-size = 0", "destination.a.batch-size: 0.0 is out of range. Allowed: 1-500."),
@@ -58,16 +58,38 @@ struct ConfigTests {
             ("[destination.a]\nurl = \"https://x.invalid\"\nauth = \"basic\"",
              "destination.a.auth: \"basic\" is not allowed. Allowed: none, bearer, oauth2-client-credentials."),
             ("[destination.a]\nurl = \"https://x.invalid\"\ntimeout = 3",
-             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, ca-path, client-cert, client-id, client-key, connect-timeout, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, transfer-timeout, url."),
+             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, ca-path, client-cert, client-id, client-key, connect-timeout, folder, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, transfer-timeout, url."),
             ("[destination.a]\nurl = https://x.invalid", "line 2: a value must be a quoted string, a number, true/false or a [list]"),
             ("[destination.a]\nurl = \"https://x.invalid", "line 2: a string is not closed"),
             ("[destination.a]\nurl = \"https://x.invalid\"\nurl = \"https://y.invalid\"", "line 3: url is set twice"),
             ("[server]\nurl = \"https://x.invalid\"", "[server]: unknown table. Allowed: [destination.NAME], [risk-matrix]."),
             ("[destination.a]\nurl = \"https://x.invalid\"\npinned-keys = [\"abc\"]",
              "destination.a.pinned-keys: \"abc\" is not a pin. Use sha256//BASE64 (the public key's SHA-256)."),
+            ("[destination.a]\nfolder = \"mnt/niche\"",
+             "destination.a.folder: must be an absolute path to a folder (starting with /, not / itself), e.g. /mnt/niche/satchel."),
+            ("[destination.a]\nfolder = \"/\"",
+             "destination.a.folder: must be an absolute path to a folder (starting with /, not / itself), e.g. /mnt/niche/satchel."),
+            ("[destination.a]\nfolder = \"/mnt/niche/../etc\"",
+             "destination.a.folder: must be a plain absolute path, without . or .. parts, e.g. /mnt/niche/satchel."),
+            ("[destination.a]\nfolder = [\"/mnt/niche\"]", "destination.a.folder: must be a quoted string, not a list."),
+            ("[destination.a]\nfolder = \"/mnt/niche\"\nurl = \"https://x.invalid\"",
+             "destination.a.url: not used by a folder destination (folder = …). Allowed with folder: agency, folder, kinds."),
+            ("[destination.a]\nfolder = \"/mnt/niche\"\nauth = \"bearer\"",
+             "destination.a.auth: not used by a folder destination (folder = …). Allowed with folder: agency, folder, kinds."),
         ])
     func mistakes(text: String, message: String) {
         #expect(throws: SyncError.config(message)) { try SatchelConfig.parse(text) }
+    }
+
+    @Test("a folder destination: an absolute path, normalised, with the sharing rule as for any destination")
+    func folder() throws {
+        let c = try SatchelConfig.parse("[destination.police]\nfolder = \"/mnt/niche//satchel/\"\nkinds = [\"contact\"]\nagency = [\"police\"]")
+        let d = try #require(c.destinations.first)
+        #expect(d.endpoint == .folder(path: "/mnt/niche/satchel"))
+        #expect(d.folder == "/mnt/niche/satchel")
+        #expect(d.location == "folder /mnt/niche/satchel")
+        #expect(d.rule.kinds == [.contact, .serviceUser])
+        #expect(d.rule.agencyNames == ["police"])
     }
 
     @Test("[risk-matrix] is the team's banding; without it, Satchel's own default")

@@ -100,4 +100,16 @@ struct DestinationDefinitionTests {
         #expect(try definition(same).crossHostTokenURL == nil)
         #expect(try definition("[destination.t]\nurl = \"https://x.invalid\"\nauth = \"bearer\"").crossHostTokenURL == nil)
     }
+
+    @Test("a folder destination's definition is its folder, agency and kinds; moving it, or making it a server, is a change to confirm")
+    func folder() throws {
+        let d = try definition("[destination.police]\nfolder = \"/mnt/niche/satchel\"\nkinds = [\"contact\"]")
+        #expect(String(decoding: d.encoded(), as: UTF8.self) == #"{"agency":["police"],"allow-loopback-http":false,"auth":"none","folder":"/mnt/niche/satchel","kinds":["contact","service-user"],"pinned-keys":[]}"#)
+        #expect(d.settings.map(\.key) == ["folder", "agency", "kinds"])
+        let moved = try definition("[destination.police]\nfolder = \"/mnt/other\"\nkinds = [\"contact\"]")
+        #expect(moved.changes(since: d).map { "\($0.key): \($0.confirmed) → \($0.now)" } == ["folder: /mnt/niche/satchel → /mnt/other"])
+        let server = try definition("[destination.police]\nurl = \"https://x.invalid\"\nkinds = [\"contact\"]")
+        #expect(server.changes(since: d).map(\.key) == ["url", "folder"])
+        #expect(d.crossHostTokenURL == nil)
+    }
 }

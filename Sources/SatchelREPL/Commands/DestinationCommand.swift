@@ -15,7 +15,9 @@ struct DestinationCommand: ParsableCommand {
             abstract: "Add a destination to the configuration file (secrets go in the vault: see destination secret).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("A short name: 1-64 letters, digits, - or _.", valueName: "name")) var name: String
-        @Option(help: ArgumentHelp("The FHIR base URL (https only).", valueName: "url")) var url: String
+        @Option(help: ArgumentHelp("The FHIR base URL (https only).", valueName: "url")) var url: String?
+        @Option(help: ArgumentHelp("Instead of --url, for a system without an API: an absolute path to a folder (a mounted shared drive) that receives each record as a PDF and its FHIR JSON.", valueName: "path"))
+        var folder: String?
         @Option(help: ArgumentHelp("The record kinds it may receive (repeatable): \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
         var kind: [String] = []
         @Option(help: ArgumentHelp("A name a share consent may use for this agency (repeatable; default: the destination's name).", valueName: "name"))
@@ -29,8 +31,14 @@ struct DestinationCommand: ParsableCommand {
         @Flag(name: .customLong("allow-loopback-http"), help: "Allow plain http to a loopback address (tests only).") var allowLoopbackHTTP = false
         @Flag(help: "Do not ask: confirm a token URL on another host than the FHIR server (for scripts).") var yes = false
 
+        func validate() throws {
+            guard (url == nil) != (folder == nil) else {
+                throw ValidationError("Give --url (a FHIR server) or --folder (a folder, for a system without an API): one of them.")
+            }
+        }
+
         func run(in door: Door) throws {
-            var d = Session.NewDestination(name: name, url: url)
+            var d = Session.NewDestination(name: name, url: url, folder: folder)
             (d.kinds, d.agencies, d.auth, d.tokenURL, d.clientID) = (kind, agency, auth, tokenURL, clientID)
             (d.caFile, d.pins, d.batchSize, d.allowLoopbackHTTP) = (caFile, pins, batchSize, allowLoopbackHTTP)
             let review = try door.session.reviewNewDestination(d)
@@ -56,7 +64,7 @@ struct DestinationCommand: ParsableCommand {
             for d in listings {
                 door.say("\(d.name): \(d.url)")
                 door.say("  receives: \(d.kinds.joined(separator: ", "))")
-                door.say("  consent names: \(d.agencyNames.joined(separator: ", "))   auth: \(d.auth)   batch: \(d.batchSize)")
+                door.say("  consent names: \(d.agencyNames.joined(separator: ", "))" + (d.folder ? "" : "   auth: \(d.auth)   batch: \(d.batchSize)"))
                 if !d.sealedSecrets.isEmpty { door.say("  sealed in the vault: \(d.sealedSecrets.joined(separator: ", "))") }
                 if let unconfirmed = d.unconfirmed { door.say("  NOT CONFIRMED, nothing is sent to it: \(unconfirmed)") }
             }
@@ -137,13 +145,17 @@ extension DestinationCommand {
     struct Test: SessionCommand {
         static let configuration = CommandConfiguration(
             commandName: "test",
-            abstract: "Fetch the destination's /metadata and show its software, FHIR version, the capabilities Satchel will use, and the certificate it presented.")
+            abstract: "Fetch the destination's /metadata and show its software, FHIR version, the capabilities Satchel will use, and the certificate it presented; for a folder, check it is there and writable.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The destination.", valueName: "name")) var name: String
 
         func run(in door: Door) throws {
             let p = try door.session.probe(destination: name)
             door.say("\(p.name): \(p.url)")
+            if p.folder {
+                door.say("  writes:       each record as a PDF and its FHIR R4 JSON, put in place whole (docs/sync.md)")
+                return
+            }
             door.say("  server:       \(p.software ?? "unnamed"), FHIR \(p.fhirVersion)")
             door.say("  writes:       " + (p.putWithClientIDs ? "PUT [type]/[record id] (update-as-create), batch Bundles" : "conditional create on the record identifier, batch Bundles"))
             door.say("  batch:        \(p.batch ? "supported" : "NOT supported: sync will fail")")

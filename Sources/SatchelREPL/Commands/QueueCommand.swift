@@ -30,7 +30,7 @@ struct QueueCommand: SessionCommand {
                 continue
             }
             let count = { (s: String) in q.items.filter { $0.state == s }.count }
-            door.say("\(q.name)\(q.configured ? "" : " (not configured)"): \(count("pending")) pending, \(count("in-flight")) in flight, \(count("rejected")) rejected, \(count("held")) held")
+            door.say("\(q.name)\(q.folder.map { " (folder \($0))" } ?? "")\(q.configured ? "" : " (not configured)"): \(count("pending")) pending, \(count("in-flight")) in flight, \(count("rejected")) rejected, \(count("held")) held")
             for i in q.items {
                 door.say("  \(i.state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(i.kind.padding(toLength: 13, withPad: " ", startingAt: 0)) \(i.record)  \(i.serviceUser.padding(toLength: 6, withPad: " ", startingAt: 0))\(i.reason.map { "  \($0)" } ?? "")")
             }

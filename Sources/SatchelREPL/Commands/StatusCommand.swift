@@ -24,7 +24,7 @@ struct StatusCommand: SessionCommand {
             try door.sayJSON(Report(status: status, mentoring: mentoring, cases: cases))
             for line in unconfirmed { Console.error("Warning: \(line)") }
         } else {
-            door.say(Self.render(status) + Self.render(mentoring) + Self.render(cases))
+            door.say(Self.render(status, folders: (try? door.session.folderDestinations()) ?? [:]) + Self.render(mentoring) + Self.render(cases))
             for line in unconfirmed { door.say("Warning: \(line)") }
         }
     }
@@ -84,7 +84,8 @@ struct StatusCommand: SessionCommand {
         }
     }
 
-    static func render(_ s: VaultStatus) -> String {
+    /// `folders`: the folder destinations' paths, shown beside their names.
+    static func render(_ s: VaultStatus, folders: [String: String] = [:]) -> String {
         var lines = [
             "Worker:  \(s.worker.name) (\(s.worker.role.rawValue))",
             "Vault:   \(s.vault)",
@@ -100,7 +101,7 @@ struct StatusCommand: SessionCommand {
             lines.append("Outbox:")
             for (dest, c) in s.outbox.sorted(by: { $0.key < $1.key }) {
                 let parts = (OutboxState.allCases.map(\.rawValue) + ["held"]).map { "\(c[$0] ?? 0) \($0)" }
-                lines.append("  \(dest): " + parts.joined(separator: ", "))
+                lines.append("  \(dest)\(folders[dest].map { " (folder \($0))" } ?? ""): " + parts.joined(separator: ", "))
             }
         }
         lines.append("Audit:   \(s.audit.length) entries, head \(s.audit.head.prefix(16))")

@@ -7,7 +7,7 @@ import SatchelUseCases
 struct SyncCommand: SessionCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Deliver queued records to each destination as FHIR R4 over HTTPS, then summarise per destination.",
+        abstract: "Deliver queued records to each destination as FHIR R4 over HTTPS (or as files, to a folder destination), then summarise per destination.",
         discussion: "See docs/sync.md for the states, retries, ordering and the sharing policy.")
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Only this destination.", valueName: "name")) var destination: String?
@@ -76,13 +76,14 @@ struct SyncCommand: SessionCommand {
     }
 
     static func render(_ r: DeliverySummary) -> String {
+        let name = r.folder.map { "\(r.destination) (folder \($0))" } ?? r.destination
         if let unconfirmed = r.unconfirmed {
-            return "\(r.destination): nothing sent, \(r.stillQueued) still queued, \(r.held) held: \(unconfirmed)"
+            return "\(name): nothing sent, \(r.stillQueued) still queued, \(r.held) held: \(unconfirmed)"
         }
         if let would = r.wouldSend {
-            return (["\(r.destination): would send \(would.count), \(r.held) held by the sharing policy"] + would.map { "  \($0)" }).joined(separator: "\n")
+            return (["\(name): would send \(would.count), \(r.held) held by the sharing policy"] + would.map { "  \($0)" }).joined(separator: "\n")
         }
-        var lines = ["\(r.destination): \(r.delivered) delivered, \(r.rejected.count) rejected, \(r.stillQueued) still queued, \(r.held) held by the sharing policy"]
+        var lines = ["\(name): \(r.delivered) delivered, \(r.rejected.count) rejected, \(r.stillQueued) still queued, \(r.held) held by the sharing policy"]
         for x in r.rejected { lines.append("  rejected \(x.kind) \(x.record): \(x.reason)") }
         for x in r.quarantined { lines.append("  quarantined \(x.kind) \(x.record.prefix(8)): \(x.reason)") }
         if let why = r.why, r.stillQueued > 0 || r.securityWarning != nil { lines.append("  still queued: \(why)") }

@@ -4,8 +4,17 @@ import SatchelStore
 
 /// One agency's central system: where it is, how to reach it, how to prove who we are,
 /// and what it may receive. Secrets are never here: they are sealed in the vault under
-/// `secretName(...)`.
+/// `secretName(...)`. A system without an API is a folder (a mounted shared drive):
+/// records go there as files (`FolderWriter`), under the same sharing policy.
 public struct Destination: Sendable, Equatable {
+    /// Where records go: a FHIR server over HTTPS, or a folder.
+    public enum Endpoint: Sendable, Equatable {
+        /// The FHIR base URL, without a trailing slash.
+        case fhir(url: String)
+        /// An absolute path to a directory, without a trailing slash.
+        case folder(path: String)
+    }
+
     public enum Auth: Sendable, Equatable {
         case none
         /// A bearer token, sealed in the vault.
@@ -23,7 +32,7 @@ public struct Destination: Sendable, Equatable {
     }
 
     public let name: String
-    public let baseURL: String
+    public let endpoint: Endpoint
     public var auth: Auth = .none
     public var rule: SharingRule
     /// Trusted instead of the system store; `caPath` only when there is no `caFile`.
@@ -46,9 +55,33 @@ public struct Destination: Sendable, Equatable {
     public var allowLoopbackHTTP = false
 
     public init(name: String, baseURL: String, rule: SharingRule) {
+        self.init(name: name, endpoint: .fhir(url: baseURL), rule: rule)
+    }
+
+    public init(name: String, endpoint: Endpoint, rule: SharingRule) {
         self.name = name
-        self.baseURL = baseURL
+        self.endpoint = endpoint
         self.rule = rule
+    }
+
+    /// The FHIR base URL; empty for a folder (which the HTTP engine never reaches).
+    public var baseURL: String {
+        guard case .fhir(let url) = endpoint else { return "" }
+        return url
+    }
+
+    /// The folder's path, for a folder destination.
+    public var folder: String? {
+        guard case .folder(let path) = endpoint else { return nil }
+        return path
+    }
+
+    /// Where records go, as people read it: the URL, or "folder PATH".
+    public var location: String {
+        switch endpoint {
+        case .fhir(let url): url
+        case .folder(let path): "folder \(path)"
+        }
     }
 
     /// The vault names of this destination's secrets.
@@ -59,6 +92,20 @@ public struct Destination: Sendable, Equatable {
     }
 
     public func secretName(_ kind: SecretKind) -> String { "\(name).\(kind.rawValue)" }
+
+    /// An absolute path with no `..`, without a trailing slash: where a folder
+    /// destination's files go. Whether it exists is asked at delivery time (a shared drive
+    /// may be mounted later).
+    static func checkFolder(_ text: String, key: String) throws(SyncError) -> String {
+        guard text.hasPrefix("/"), text != "/" else {
+            throw .config("\(key): must be an absolute path to a folder (starting with /, not / itself), e.g. /mnt/niche/satchel.")
+        }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: true)
+        guard !parts.contains("..") && !parts.contains("."), !text.contains("\0") else {
+            throw .config("\(key): must be a plain absolute path, without . or .. parts, e.g. /mnt/niche/satchel.")
+        }
+        return "/" + parts.joined(separator: "/")
+    }
 
     /// https only; plain http only to a loopback host and only when allowed.
     static func checkURL(_ text: String, key: String, allowLoopbackHTTP: Bool) throws(SyncError) -> String {

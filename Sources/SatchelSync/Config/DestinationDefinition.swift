@@ -7,9 +7,12 @@ import Foundation
 /// Built from the parsed `Destination` (effective values: a `kinds` list always includes
 /// the Patient; `agency` defaults to the name), so two spellings of one configuration
 /// are one definition. `encoded()` is the canonical form: JSON with sorted keys, the
-/// keys as in config.toml, lists sorted, unset settings absent.
+/// keys as in config.toml, lists sorted, unset settings absent. A FHIR destination has a
+/// `url` and no `folder`, a folder destination the reverse, so the definitions confirmed
+/// before folders existed read the same.
 public struct DestinationDefinition: Codable, Sendable, Equatable {
-    public var url: String
+    public var url: String?
+    public var folder: String?
     public var auth: String
     public var tokenURL: String?
     public var clientID: String?
@@ -26,6 +29,7 @@ public struct DestinationDefinition: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case url
+        case folder
         case auth
         case tokenURL = "token-url"
         case clientID = "client-id"
@@ -42,7 +46,10 @@ public struct DestinationDefinition: Codable, Sendable, Equatable {
     }
 
     public init(_ d: Destination) {
-        url = d.baseURL
+        switch d.endpoint {
+        case .fhir(let baseURL): url = baseURL
+        case .folder(let path): folder = path
+        }
         auth = d.auth.name
         if case .oauth2(let tokenURL, let clientID) = d.auth {
             (self.tokenURL, self.clientID) = (tokenURL, clientID)
@@ -73,14 +80,22 @@ public struct DestinationDefinition: Codable, Sendable, Equatable {
     }
 
     /// Each setting by its config.toml key, in the file's usual order, as shown to the
-    /// worker; unset settings read "(not set)".
+    /// worker; unset settings read "(not set)". A folder destination shows only the keys
+    /// it takes, a FHIR destination all but `folder`.
     public var settings: [(key: String, value: String)] {
+        let shown: (CodingKeys) -> Bool = folder == nil ? { $0 != .folder } : { [.folder, .agency, .kinds].contains($0) }
+        return allSettings.filter { key, _ in CodingKeys(rawValue: key).map(shown) ?? false }
+    }
+
+    /// Every setting, whatever the destination's endpoint, so any two definitions compare.
+    var allSettings: [(key: String, value: String)] {
         func text(_ s: String?) -> String { s ?? "(not set)" }
         func list(_ l: [String]) -> String { l.isEmpty ? "(none)" : l.joined(separator: ", ") }
         return CodingKeys.allCases.map { key in
             let value: String
             switch key {
-            case .url: value = url
+            case .url: value = text(url)
+            case .folder: value = text(folder)
             case .auth: value = auth
             case .tokenURL: value = text(tokenURL)
             case .clientID: value = text(clientID)
@@ -102,7 +117,7 @@ public struct DestinationDefinition: Codable, Sendable, Equatable {
     /// The settings that differ from `confirmed`, by config.toml key, in the file's
     /// usual order.
     public func changes(since confirmed: DestinationDefinition) -> [(key: String, confirmed: String, now: String)] {
-        zip(confirmed.settings, settings).compactMap { old, new in
+        zip(confirmed.allSettings, allSettings).compactMap { old, new in
             old.value == new.value ? nil : (new.key, old.value, new.value)
         }
     }
@@ -110,7 +125,7 @@ public struct DestinationDefinition: Codable, Sendable, Equatable {
     /// The FHIR URL's host and the token URL's host when they differ: the client secret
     /// would go to another machine than the records.
     public var crossHostTokenURL: (fhirHost: String, tokenHost: String)? {
-        guard let tokenURL, let fhir = Self.host(url), let token = Self.host(tokenURL), fhir != token else { return nil }
+        guard let tokenURL, let url, let fhir = Self.host(url), let token = Self.host(tokenURL), fhir != token else { return nil }
         return (fhir, token)
     }
 

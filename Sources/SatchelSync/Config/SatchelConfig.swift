@@ -13,6 +13,11 @@ import SatchelCore
 /// token-url = "https://fhir.example.nhs.uk/oauth2/token"
 /// client-id = "satchel"
 ///
+///
+/// [destination.police-niche]           # a system without an API: a folder
+/// folder = "/mnt/niche/satchel"        # absolute; url and the HTTP settings are refused
+/// kinds = ["contact", "risk"]
+///
 /// [risk-matrix]                        # optional: see SatchelConfig+RiskMatrix.swift
 /// id = "testshire-rqm"
 /// version = 2
@@ -49,9 +54,12 @@ public struct SatchelConfig: Sendable, Equatable {
     }
 
     static let allowedKeys: Set<String> = [
-        "url", "kinds", "agency", "auth", "token-url", "client-id", "ca-file", "ca-path", "pinned-keys", "client-cert", "client-key",
+        "url", "folder", "kinds", "agency", "auth", "token-url", "client-id", "ca-file", "ca-path", "pinned-keys", "client-cert", "client-key",
         "proxy", "no-proxy", "connect-timeout", "low-speed-limit", "low-speed-time", "transfer-timeout", "batch-size", "allow-loopback-http",
     ]
+
+    /// The keys a folder destination takes: the rest are about HTTP.
+    static let folderKeys: Set<String> = ["folder", "kinds", "agency"]
 
     public static func parse(_ text: String) throws(SyncError) -> SatchelConfig {
         let doc = try TOMLSubset.parse(text)
@@ -82,9 +90,6 @@ public struct SatchelConfig: Sendable, Equatable {
             throw .config("\(p).\(unknown): unknown setting. Allowed: \(allowedKeys.sorted().joined(separator: ", ")).")
         }
         let r = Reader(prefix: p, table: t)
-        let loopback = try r.bool("allow-loopback-http") ?? false
-        guard let rawURL = try r.string("url") else { throw .config("\(p).url: required (the FHIR base URL, https://…).") }
-        let url = try Destination.checkURL(rawURL, key: "\(p).url", allowLoopbackHTTP: loopback)
         var kinds: Set<RecordKind> = []
         for k in try r.strings("kinds") ?? [] {
             guard let kind = RecordKind(rawValue: k) else {
@@ -92,7 +97,19 @@ public struct SatchelConfig: Sendable, Equatable {
             }
             kinds.insert(kind)
         }
-        var d = Destination(name: name, baseURL: url, rule: SharingRule(destination: name, kinds: kinds, agencyNames: try r.strings("agency") ?? [name]))
+        let rule = SharingRule(destination: name, kinds: kinds, agencyNames: try r.strings("agency") ?? [name])
+        if let folder = try r.string("folder") {
+            if let http = t.keys.sorted().first(where: { !folderKeys.contains($0) }) {
+                throw .config("\(p).\(http): not used by a folder destination (folder = …). Allowed with folder: \(folderKeys.sorted().joined(separator: ", ")).")
+            }
+            return Destination(name: name, endpoint: .folder(path: try Destination.checkFolder(folder, key: "\(p).folder")), rule: rule)
+        }
+        let loopback = try r.bool("allow-loopback-http") ?? false
+        guard let rawURL = try r.string("url") else {
+            throw .config("\(p).url: required (the FHIR base URL, https://…), or folder (an absolute path to a folder, for a system without an API).")
+        }
+        let url = try Destination.checkURL(rawURL, key: "\(p).url", allowLoopbackHTTP: loopback)
+        var d = Destination(name: name, baseURL: url, rule: rule)
         d.allowLoopbackHTTP = loopback
         switch try r.string("auth") ?? "none" {
         case "none": d.auth = .none

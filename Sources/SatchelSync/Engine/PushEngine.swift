@@ -2,7 +2,8 @@ import Foundation
 import SatchelCore
 import SatchelStore
 
-/// Delivers one destination's outbox as FHIR R4 batch Bundles, exactly once.
+/// Delivers one destination's outbox as FHIR R4 batch Bundles, exactly once — or, for a
+/// folder destination, as files (`PushEngine+Folder`).
 ///
 /// - Ids come from the record UUIDs (PUT with client ids, or conditional create on the
 ///   record identifier), so resending after a timeout, a dropped connection or a crash
@@ -35,6 +36,8 @@ public final class PushEngine {
     var resourceKeys: [UUID: UUID] = [:]
     /// The queued records first sent to this destination by conditional create.
     var firstSentByConditionalCreate: Set<UUID> = []
+    /// Makes each record's readable PDF, for a folder destination (`PushEngine+Folder`).
+    var readable: ReadableRenderer?
 
     public init(
         vault: Vault, destination: Destination, transport: any HTTPTransport, clock: any SyncClock = SystemClock(),
@@ -71,7 +74,11 @@ public final class PushEngine {
                 report.stillQueued = ordered.count
                 return report
             }
-            try send(ordered, into: &report)
+            if let folder = destination.folder {
+                try deliver(ordered, toFolder: folder, into: &report)
+            } else {
+                try send(ordered, into: &report)
+            }
         } catch let failure as SyncError {
             stop(&report, failure)
         } catch let error as VaultError {
