@@ -65,4 +65,27 @@ struct FirstRunTests {
         #expect(r.stderr.contains(named), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("vault/vault.sqlite").path))
     }
+
+    @Test("a record finalised with no destination is \"held until a destination is added\"; with one, queued")
+    func receiptSaysWhereTheRecordWaits() throws {
+        let dir = try TemporaryVault.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = ["--home", dir.appendingPathComponent("vault").path, "--config", dir.appendingPathComponent("config.toml").path, "--passphrase-fd", "3"]
+        let phrase = Self.passphrase + "\n"
+        let call = ["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5", "--summary", "A short call.", "--risk", "low"]
+        #expect(try ChildProcess.runSatchel(base + ["init", "--name", "Test Mentor", "--role", "clinician"], fd3: phrase).status == 0)
+        #expect(try ChildProcess.runSatchel(base + ["user", "add", "--name", "Testy McTestface", "--alias", "testy"], fd3: phrase).status == 0)
+
+        let alone = try ChildProcess.runSatchel(base + call, fd3: phrase)
+        #expect(alone.status == 0, "\(alone.stderr)")
+        #expect(alone.stdout.contains("for T.M.; held until a destination is added (see `destination add`).\n"), "\(alone.stdout)")
+        #expect(!alone.stdout.contains("queued"))
+
+        let added = try ChildProcess.runSatchel(base + ["destination", "add", "nhs-epr", "--url", "https://nhs-epr.invalid/R4"], fd3: phrase)
+        #expect(added.status == 0, "\(added.stderr)")
+        let consent = ["consent", "add", "--user", "testy", "--scope", "share", "--with", "nhs-epr", "--decision", "given", "--risk", "low"]
+        #expect(try ChildProcess.runSatchel(base + consent, fd3: phrase).status == 0)
+        let queued = try ChildProcess.runSatchel(base + call, fd3: phrase)
+        #expect(queued.stdout.contains("for T.M.; queued for delivery.\n"), "\(queued.stdout)")
+    }
 }
