@@ -15,8 +15,8 @@ final class ResponseCollector {
     private(set) var stalled = false
     /// The server asked for a client certificate in this transfer's TLS handshake.
     private(set) var certificateRequested = false
-    /// Whether any of a response (a header line or body bytes) arrived.
-    var responseStarted: Bool { !headers.isEmpty || !body.isEmpty || sawStatusLine }
+    /// Whether any of a response (its status line or body bytes) arrived.
+    var responseStarted: Bool { sawStatusLine || !body.isEmpty }
     private var sawStatusLine = false
     private var lastProgress = ContinuousClock.now
     private var lastTotal: Int64 = -1
