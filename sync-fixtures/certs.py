@@ -8,6 +8,10 @@ directory. The variant decides what the server presents:
   self-signed a self-signed server cert the CA knows nothing about
   expired     signed by the CA, but valid only in 2020
   wrong-host  signed by the CA, but only for DNS:wrong-host.invalid
+  client-cert same certificate as `normal`, and the server requires a client
+              certificate from the CA (mutual TLS); one is made in the state
+              directory (client.pem, client.key) for the client that has it
+  client-cert-tls1.2  the same, with TLS 1.2 at most (the refusal is a handshake alert)
 
 The CA PEM is always written (clients should trust it); for the broken
 variants a verifying client that trusts the CA must still refuse.
@@ -17,7 +21,7 @@ import base64
 import os
 import subprocess
 
-VARIANTS = ("normal", "self-signed", "expired", "wrong-host", "tls1.0")
+VARIANTS = ("normal", "self-signed", "expired", "wrong-host", "tls1.0", "client-cert", "client-cert-tls1.2")
 
 
 class CertError(RuntimeError):
@@ -57,10 +61,14 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth
 subjectAltName = {san}
+[ client_ext ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
 """
 
 
-def _sign_with_ca(d, ca_cert, ca_key, csr, out, san, startdate, enddate):
+def _sign_with_ca(d, ca_cert, ca_key, csr, out, san, startdate, enddate, extensions="server_ext"):
     conf = os.path.join(d, "ca.cnf")
     os.makedirs(os.path.join(d, "newcerts"), exist_ok=True)
     open(os.path.join(d, "index.txt"), "w").close()
@@ -69,7 +77,7 @@ def _sign_with_ca(d, ca_cert, ca_key, csr, out, san, startdate, enddate):
     with open(conf, "w") as f:
         f.write(_CA_CONF.format(d=d, san=san))
     _openssl("ca", "-batch", "-config", conf, "-cert", ca_cert, "-keyfile", ca_key,
-             "-in", csr, "-out", out, "-extensions", "server_ext", "-notext",
+             "-in", csr, "-out", out, "-extensions", extensions, "-notext",
              "-startdate", startdate, "-enddate", enddate)
 
 
@@ -114,8 +122,17 @@ def generate(state_dir, variant="normal"):
         san = "DNS:wrong-host.invalid" if variant == "wrong-host" else good_san
         _sign_with_ca(d, ca_cert, ca_key, srv_csr, srv_cert, san, start, end)
 
-    return {"dir": d, "ca": ca_cert, "cert": srv_cert, "key": srv_key,
-            "pin": spki_pin(srv_cert), "variant": variant}
+    paths = {"dir": d, "ca": ca_cert, "cert": srv_cert, "key": srv_key,
+             "pin": spki_pin(srv_cert), "variant": variant}
+    if variant.startswith("client-cert"):
+        cli_key, cli_csr = os.path.join(d, "client.key"), os.path.join(d, "client.csr")
+        cli_cert = os.path.join(d, "client.pem")
+        _new_key(cli_key)
+        _openssl("req", "-new", "-key", cli_key, "-subj", "/CN=Satchel Test Client", "-out", cli_csr)
+        _sign_with_ca(d, ca_cert, ca_key, cli_csr, cli_cert, good_san, _utc_offset(-3600), _utc_offset(30 * 86400),
+                      extensions="client_ext")
+        paths.update(client_cert=cli_cert, client_key=cli_key)
+    return paths
 
 
 def _utc_offset(seconds):
@@ -141,4 +158,9 @@ def server_context(paths, variant):
             ctx.maximum_version = ssl.TLSVersion.TLSv1_1
     else:
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if variant == "client-cert-tls1.2":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    if variant.startswith("client-cert"):
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(paths["ca"])
     return ctx

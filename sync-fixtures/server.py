@@ -2,7 +2,7 @@
 """Stand-in central system for Satchel sync tests: a FHIR R4 server over HTTPS.
 
   .venv/bin/python server.py --port 0 --db /tmp/x.sqlite --state-dir /tmp/x \
-      [--tls normal|self-signed|expired|wrong-host|tls1.0] [--update-create yes|no|yes,Consent=no]
+      [--tls normal|self-signed|expired|wrong-host|tls1.0|client-cert|client-cert-tls1.2] [--update-create yes|no|yes,Consent=no]
       [--auth none|bearer|oauth2] [--token-ttl SECONDS] ...
 
 Once listening it prints exactly one JSON line to stdout (see README.md) and runs
@@ -493,6 +493,8 @@ def main(argv=None):
              "cert": cert_paths["cert"]}
     if args.auth == "bearer":
         ready["token"] = app.auth.static_token
+    if "client_cert" in cert_paths:
+        ready["client_cert"], ready["client_key"] = cert_paths["client_cert"], cert_paths["client_key"]
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
 

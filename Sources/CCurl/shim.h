@@ -18,4 +18,6 @@ static inline curl_version_info_data *satchel_curl_version_info(void) { return c
 static inline CURLcode satchel_curl_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
 // CURLOPT_XFERINFOFUNCTION takes a different function-pointer type than the write callback.
 static inline CURLcode satchel_curl_setopt_xferinfo(CURL *h, CURLoption o, curl_xferinfo_callback v) { return curl_easy_setopt(h, o, v); }
+// CURLOPT_DEBUGFUNCTION: the TLS handshake's messages, to notice a server asking for a client certificate.
+static inline CURLcode satchel_curl_setopt_debug(CURL *h, curl_debug_callback v) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, v); }
 #endif

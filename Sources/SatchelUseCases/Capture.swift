@@ -24,6 +24,8 @@ public struct CaptureReceipt: Sendable {
     /// The service user's alias (a service-user record) or the subject's initials.
     public let alias: String?
     public let initials: String?
+    /// Destinations the record is queued for (none when no destination is configured).
+    public let queuedFor: Int
     /// Destinations the sharing policy held the record back from.
     public let heldFrom: Int
     /// Held records a consent or disclosure released to the outbox.

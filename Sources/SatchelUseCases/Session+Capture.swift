@@ -106,6 +106,7 @@ extension Session {
         var receipt = CaptureReceipt(
             header: header, alias: answers.given("alias"),
             initials: capture.kind == .serviceUser ? nil : users[header.subjectID]?.initials,
+            queuedFor: (try? vault.outbox().filter { $0.recordID == header.id }.count) ?? 0,
             heldFrom: (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0,
             released: again.released, note: built.note, configWarning: configWarning)
         receipt.recalled = again.recalled

@@ -39,6 +39,22 @@ struct FormRunnerTests {
         #expect(p.prompts.last == "Finalise (f), change a field (c) or keep as draft (d)? [f]: ")
     }
 
+    @Test("the summary shows what will be recorded: the time \"now\" resolved to, and a risk entry's grade with its change")
+    func summaryShowsResolvedValues() throws {
+        let contact = ScriptedPrompter(lines: ["phone", "", "phone", "5", "", "", "", "Short call.", ".", "", "f"])
+        _ = try runner(.contact, contact, saves: Saves()).run(starting: FormAnswers())
+        let contactSummary = try #require(contact.said.first { $0.contains("contact add: summary") })
+        #expect(contactSummary.contains("  at                            23/11/2026 10:33\n"))
+        #expect(!contactSummary.contains("now"))
+
+        var c = FormContext(now: now, role: .police)
+        c.lastRiskByDomain = [.clinical: .medium]
+        let risk = ScriptedPrompter(lines: ["Settled.", ".", "Calm.", ".", "Low to others.", ".", "Weekly visits.", ".", "4", "4", "clinical", "f"])
+        _ = try FormRunner(spec: .risk, context: c, prompter: risk) { _ in }.run(starting: FormAnswers())
+        let riskSummary = try #require(risk.said.first { $0.contains("risk add: summary") })
+        #expect(riskSummary.hasSuffix("\n  grade                         High (4 × 4): Risk raised from Medium to High; contributory (SIM guide §43)"))
+    }
+
     @Test("? explains the field, < goes back one field, a bad value is refused with its message and asked again")
     func helpBackAndRetry() throws {
         let p = ScriptedPrompter(lines: ["?", "visit", "phone", "now", "<", "yesterday 09:00", "phone", "many", "10"])

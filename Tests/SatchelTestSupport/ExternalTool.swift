@@ -1,7 +1,7 @@
 import Foundation
 
-/// Programs the tests run beside Satchel: the stand-in server's strict FHIR R4 validator
-/// and poppler's `pdftotext`.
+/// Programs the tests run beside Satchel: the stand-in server's strict FHIR R4 validator,
+/// poppler's `pdftotext`, `scripts/install` and `man`.
 public enum ExternalTool {
     /// This checkout's sync-fixtures directory.
     public static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -13,11 +13,14 @@ public enum ExternalTool {
     /// poppler-utils' `pdftotext` (scripts/bootstrap installs it).
     public static let pdftotext = "/usr/bin/pdftotext"
 
-    /// Runs a program, returns (exit status, stdout + stderr).
-    public static func run(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
+    /// Runs a program with the test's environment plus `environment`, returns (exit status, stdout + stderr).
+    public static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

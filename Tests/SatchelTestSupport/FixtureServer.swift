@@ -17,6 +17,9 @@ public final class FixtureServer {
     public let pin: String
     public let control: String
     public let cert: String
+    /// With `--tls client-cert`: a client certificate and key from the server's CA (mutual TLS).
+    public let clientCertificate: String?
+    public let clientKey: String?
     public let directory: URL
     private let process: Process
     private let controlClient: CurlEasy
@@ -70,6 +73,7 @@ public final class FixtureServer {
             throw Failure(description: "sync-fixture server printed an unexpected ready line: \(line)")
         }
         (self.port, self.base, self.ca, self.pin, self.control, self.cert) = (port, base, ca, pin, control, cert)
+        (clientCertificate, clientKey) = (object["client_cert"] as? String, object["client_key"] as? String)
         var settings = TransportSettings()
         settings.allowLoopbackHTTP = true
         settings.proxy = ""

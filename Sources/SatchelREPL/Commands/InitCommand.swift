@@ -38,22 +38,31 @@ struct InitCommand: ParsableCommand {
         print("Vault created in \(location.directory.path) (role: \(role.rawValue)).")
     }
 
+    /// Asks on the terminal until something is typed; an error naming the flag without a
+    /// terminal, or at the end of input.
     static func ask(field: String, prompt: String) throws -> String {
         guard Console.stdinIsTerminal else {
             throw VaultError(.invalidInput, "--\(field): required. Give it as a flag, or run from a terminal to be asked.")
         }
-        guard let answer = Console.ask(prompt)?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else {
-            throw VaultError(.invalidInput, "--\(field): required, and nothing was given.")
+        while true {
+            guard let typed = Console.ask(prompt) else {
+                throw VaultError(.invalidInput, "--\(field): required, and nothing was given.")
+            }
+            let answer = typed.trimmingCharacters(in: .whitespaces)
+            if !answer.isEmpty { return answer }
+            Console.error("An answer is required (or Ctrl-D to stop).")
         }
-        return answer
     }
 
+    /// Asks until a role is typed; a near miss gets "Did you mean …?". What was typed is
+    /// not repeated: it may be a name typed at the wrong question.
     static func askRole() throws -> Role {
-        let answer = try ask(field: "role", prompt: "Your role (\(Role.allowedValues)): ")
-        guard let role = Role(rawValue: answer.lowercased()) else {
-            throw VaultError(.invalidInput, "--role: \"\(answer)\" is not a role. Allowed: \(Role.allowedValues).")
+        while true {
+            let answer = try ask(field: "role", prompt: "Your role (\(Role.allowedValues)): ").lowercased()
+            if let role = Role(rawValue: answer) { return role }
+            let hint = NearMiss.suggestion(for: answer, among: Role.allCases.map(\.rawValue)).map { " Did you mean \($0)?" } ?? ""
+            Console.error("That is not a role.\(hint) Allowed: \(Role.allowedValues).")
         }
-        return role
     }
 }
 
@@ -73,20 +82,31 @@ func newPassphrase(
         }
         return phrase
     }
-    let first = try source.read(prompt: prompt)
-    do {
-        try Vault.checkPassphrase(first, workerName: workerName)
-    } catch {
-        first.wipe()
-        throw error
+    guard case .terminal = source else {
+        let phrase = try source.read(prompt: prompt)
+        do {
+            try Vault.checkPassphrase(phrase, workerName: workerName)
+        } catch {
+            phrase.wipe()
+            throw error
+        }
+        return phrase
     }
-    if case .terminal = source {
+    // On the terminal a refused or mistyped passphrase is asked again: nothing typed
+    // before it (the name, the role) is lost. Ctrl-D ends it.
+    while true {
+        let first = try source.read(prompt: prompt)
+        do {
+            try Vault.checkPassphrase(first, workerName: workerName)
+        } catch {
+            first.wipe()
+            Console.error("\(error.message) Try another.")
+            continue
+        }
         let again = try source.read(prompt: "The same passphrase again: ")
         defer { again.wipe() }
-        guard first.isEqual(to: again) else {
-            first.wipe()
-            throw VaultError(.invalidInput, "passphrase: the two entries differ. Nothing was changed; try again.")
-        }
+        if first.isEqual(to: again) { return first }
+        first.wipe()
+        Console.error("The two entries differ. Type the new passphrase again.")
     }
-    return first
 }

@@ -58,8 +58,9 @@ extension Door {
         if r.header.kind == .serviceUser {
             say("Saved service user \(id). Open them with: open \(r.alias ?? id)")
         } else {
-            let fate = r.heldFrom == 0
-                ? "queued for delivery" : "held back from \(r.heldFrom) destination\(r.heldFrom == 1 ? "" : "s") (see `queue`)"
+            let fate = r.heldFrom > 0
+                ? "held back from \(r.heldFrom) destination\(r.heldFrom == 1 ? "" : "s") (see `queue`)"
+                : r.queuedFor > 0 ? "queued for delivery" : "held until a destination is added (see `destination add`)"
             say("Saved and finalised \(r.header.kind.rawValue) \(id)\(r.initials.map { " for \($0)" } ?? ""); \(fate).")
         }
         if r.recalled > 0 {

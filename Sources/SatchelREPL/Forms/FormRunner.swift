@@ -137,7 +137,7 @@ struct FormRunner {
             answers[error.field] = nil
             return nil
         }
-        prompter.say(summary(answers))
+        prompter.say(summary(answers, built))
         while true {
             let reply = prompter.ask("Finalise (f), change a field (c) or keep as draft (d)? [f]: ", completions: ["f", "c", "d"])
             guard case .answer(let raw) = reply else { return .keptAsDraft(answers, interrupted: reply == .interrupted) }
@@ -163,13 +163,24 @@ struct FormRunner {
         }
     }
 
-    func summary(_ answers: FormAnswers) -> String {
+    /// The answers as the record will hold them ("now" as the time it resolved to, a prefix
+    /// as the record it names), then what no answer states: a risk entry's grade.
+    func summary(_ answers: FormAnswers, _ built: BuiltRecord? = nil) -> String {
+        let recorded = built?.payload.formAnswers
         var lines = ["", "\(spec.command): summary"]
         for f in spec.applicableFields(answers) {
-            let value = answers[f.flag] ?? ""
-            let shown = value.isEmpty ? "—" : value.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 32))
-            lines.append("  \(f.flag.padding(toLength: 28, withPad: " ", startingAt: 0))  \(shown)")
+            lines.append(summaryLine(f.flag, recorded?[f.flag] ?? answers[f.flag] ?? ""))
+        }
+        if let entry = built?.payload as? RiskAssessmentEntry {
+            var grade = "\(entry.grade.label) (\(entry.likelihood) × \(entry.impact)): \(entry.change(from: context.lastRiskByDomain[entry.domain]))"
+            if entry.authority == .contributory { grade += "; contributory (SIM guide §43)" }
+            lines.append(summaryLine("grade", grade))
         }
         return lines.joined(separator: "\n")
+    }
+
+    private func summaryLine(_ label: String, _ value: String) -> String {
+        let shown = value.isEmpty ? "—" : value.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 32))
+        return "  \(label.padding(toLength: 28, withPad: " ", startingAt: 0))  \(shown)"
     }
 }

@@ -130,6 +130,7 @@ extension Destination {
     /// from the vault.
     public func transportSettings(keyPassphrase: SecretBytes?) -> TransportSettings {
         var s = TransportSettings()
+        s.destination = name
         s.caFile = caFile
         s.caPath = caPath
         s.pinnedPublicKeys = pinnedKeys

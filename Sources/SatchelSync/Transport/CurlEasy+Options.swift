@@ -16,6 +16,11 @@ extension CurlEasy {
         try check(satchel_curl_setopt_xferinfo(handle, CURLOPT_XFERINFOFUNCTION, ResponseCollector.progress), CURLOPT_XFERINFOFUNCTION)
         try set(CURLOPT_XFERINFODATA, UnsafeRawPointer(collector.userdata))
         try set(CURLOPT_NOPROGRESS, 0)
+        // Verbose only into the debug callback (never stderr), which notes a server's
+        // request for a client certificate: see `CurlFailure.wantsClientCertificate`.
+        try check(satchel_curl_setopt_debug(handle, ResponseCollector.debug), CURLOPT_DEBUGFUNCTION)
+        try set(CURLOPT_DEBUGDATA, UnsafeRawPointer(collector.userdata))
+        try set(CURLOPT_VERBOSE, 1)
 
         let protocols = s.allowLoopbackHTTP ? "https,http" : "https"
         try set(CURLOPT_PROTOCOLS_STR, protocols)

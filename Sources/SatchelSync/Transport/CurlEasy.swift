@@ -80,9 +80,10 @@ public final class CurlEasy {
         let code = withExtendedLifetime((url, headerList)) { curl_easy_perform(handle) }
         recordConnectionInfo()
         guard code == CURLE_OK else {
+            let askedForCertificate = collector.certificateRequested && settings.clientCertificate == nil && !collector.responseStarted
             throw CurlFailure.error(
-                code, errorBuffer: String(cString: errorBuffer), origin: url.origin,
-                responseTooLarge: collector.overflowed, stalled: collector.stalled)
+                code, errorBuffer: String(cString: errorBuffer), origin: url.origin, destination: settings.destination,
+                certificateRequestedWithoutOne: askedForCertificate, responseTooLarge: collector.overflowed, stalled: collector.stalled)
         }
         var status = 0
         _ = satchel_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

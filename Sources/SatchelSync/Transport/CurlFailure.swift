@@ -4,10 +4,16 @@ internal import CCurl
 /// Turns a failed CURLcode into a `SyncError` whose message says what to do.
 /// The cause (code, curl_easy_strerror, CURLOPT_ERRORBUFFER) rides along in `detail`.
 enum CurlFailure {
-    static func error(_ code: CURLcode, errorBuffer: String, origin: String, responseTooLarge: Bool = false, stalled: Bool = false) -> SyncError {
+    static func error(
+        _ code: CURLcode, errorBuffer: String, origin: String, destination: String? = nil, certificateRequestedWithoutOne: Bool = false,
+        responseTooLarge: Bool = false, stalled: Bool = false
+    ) -> SyncError {
         let strerror = curl_easy_strerror(code).map { String(cString: $0) } ?? "unknown error"
         var detail = errorBuffer.isEmpty ? strerror : "\(strerror): \(errorBuffer)"
         if stalled { detail += " (no data moved for the low-speed time)" }
+        if wantsClientCertificate(code, errorBuffer: errorBuffer, requestedWithoutOne: certificateRequestedWithoutOne) {
+            return SyncError(.auth, clientCertificateMessage(origin, destination: destination), curlCode: Int32(code.rawValue), detail: detail)
+        }
         let kind: SyncError.Code = stalled ? .timeout : Self.kind(of: code)
         let message: String
         switch kind {
@@ -30,6 +36,37 @@ enum CurlFailure {
         }
         return SyncError(kind, message, curlCode: Int32(code.rawValue), detail: detail)
     }
+
+    // MARK: - Mutual TLS
+
+    /// The server ended the connection because no client certificate was offered (mutual
+    /// TLS). With TLS 1.3 the server says so after the client thinks the handshake is done:
+    /// OpenSSL reports the `certificate_required` alert (116) at the first read ("tlsv13
+    /// alert certificate required"), or, when the server closes first, the request fails
+    /// while being sent. With TLS 1.2 it is a `handshake_failure` alert. Either way the
+    /// handshake showed the server's request for a certificate (`requestedWithoutOne`: none
+    /// configured, no byte of a response received). Without this it would read as a broken
+    /// connection and be retried like an outage, for ever. Nothing reached the server.
+    static func wantsClientCertificate(_ code: CURLcode, errorBuffer: String, requestedWithoutOne: Bool) -> Bool {
+        if errorBuffer.lowercased().contains("alert certificate required") { return true }
+        guard requestedWithoutOne else { return false }
+        switch code {
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR: return true
+        default: return false
+        }
+    }
+
+    /// A refusal only a change of settings fixes, naming the config.toml keys that fix it.
+    static func clientCertificateMessage(_ origin: String, destination: String?) -> String {
+        let table = destination.map { "[destination.\($0)]" } ?? "this destination's table"
+        let name = destination ?? "NAME"
+        return "\(origin) requires a client certificate (mutual TLS) and ended the connection because none was offered, so nothing was sent. "
+            + "Set client-cert and client-key in \(table) in config.toml to the certificate and key files your administrator gave you "
+            + "(a passphrase for the key: `satchel destination secret \(name) --which key-passphrase`), then run `satchel destination confirm \(name)`. "
+            + "The records stay queued; syncing again before then changes nothing."
+    }
+
+    // MARK: - Transfer failures
 
     static func kind(of code: CURLcode) -> SyncError.Code {
         switch code {

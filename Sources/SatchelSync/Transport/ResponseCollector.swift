@@ -13,6 +13,11 @@ final class ResponseCollector {
     /// The progress callback aborts when no byte moved either way for this long.
     let stallLimit: Duration
     private(set) var stalled = false
+    /// The server asked for a client certificate in this transfer's TLS handshake.
+    private(set) var certificateRequested = false
+    /// Whether any of a response (its status line or body bytes) arrived.
+    var responseStarted: Bool { sawStatusLine || !body.isEmpty }
+    private var sawStatusLine = false
     private var lastProgress = ContinuousClock.now
     private var lastTotal: Int64 = -1
 
@@ -26,6 +31,8 @@ final class ResponseCollector {
         body = []
         overflowed = false
         stalled = false
+        certificateRequested = false
+        sawStatusLine = false
         lastProgress = ContinuousClock.now
         lastTotal = -1
     }
@@ -79,9 +86,23 @@ final class ResponseCollector {
         return total
     }
 
+    /// CURLOPT_DEBUGFUNCTION (with CURLOPT_VERBOSE): reads only libcurl's informational
+    /// text, for the handshake line "TLSv1.3 (IN), TLS handshake, Request CERT (13):";
+    /// headers and data passed here are neither read nor kept. Always returns 0.
+    static let debug: curl_debug_callback = { _, type, data, size, userdata in
+        guard type == CURLINFO_TEXT, let userdata, let data, size > 0 else { return 0 }
+        let me = Unmanaged<ResponseCollector>.fromOpaque(userdata).takeUnretainedValue()
+        if !me.certificateRequested {
+            let text = UnsafeRawBufferPointer(start: data, count: size)
+            me.certificateRequested = String(decoding: text, as: UTF8.self).contains("(IN), TLS handshake, Request CERT")
+        }
+        return 0
+    }
+
     private func takeHeaderLine(_ raw: String) {
         let line = raw.trimmed([" ", "\t", "\r", "\n", "\r\n"])
         if line.hasPrefix("HTTP/") {
+            sawStatusLine = true
             headers = [:]
             return
         }

@@ -3,6 +3,8 @@
 /// How `CurlEasy` connects. The defaults are the safe ones: HTTPS only, the
 /// system trust store, libcurl's own proxy environment handling.
 public struct TransportSettings: Sendable {
+    /// The destination's name in config.toml, for a message that names what to change there.
+    public var destination: String?
     /// PEM bundle to trust instead of the system store: the only CAs trusted, libcurl's
     /// default CA directory (Debian: /etc/ssl/certs) included.
     public var caFile: String?
