@@ -18,6 +18,8 @@ public enum RecordKind: String, CaseIterable, Codable, Sendable {
     case review
     case discharge
     case letter
+    case mds
+    case enforcement
 }
 
 extension RecordKind {
@@ -41,6 +43,8 @@ extension RecordKind {
         case .review: CaseReview.self
         case .discharge: Discharge.self
         case .letter: Letter.self
+        case .mds: MonthlyFigures.self
+        case .enforcement: EnforcementOutcome.self
         }
     }
 
@@ -48,8 +52,8 @@ extension RecordKind {
     /// risk offered as the default comes from the latest of these.
     public var statesRisk: Bool {
         switch self {
-        case .contact, .risk, .top, .consent, .boundary, .capacity, .disclosure, .plan, .review: true
-        case .serviceUser, .permission, .death, .referral, .outcome, .discharge, .letter: false
+        case .contact, .risk, .top, .consent, .boundary, .capacity, .disclosure, .plan, .review, .enforcement: true
+        case .serviceUser, .permission, .death, .referral, .outcome, .discharge, .letter, .mds: false
         }
     }
 

@@ -27,6 +27,8 @@ public enum RecordText {
         case .review: "Case review"
         case .discharge: "Discharge"
         case .letter: "Letter"
+        case .mds: "Minimum data set (month)"
+        case .enforcement: "Enforcement outcome"
         }
     }
 
@@ -51,6 +53,8 @@ public enum RecordText {
         case .review: (payload as? CaseReview).map(review)
         case .discharge: (payload as? Discharge).map(discharge)
         case .letter: (payload as? Letter).map(letter)
+        case .mds: (payload as? MonthlyFigures).map(mds)
+        case .enforcement: (payload as? EnforcementOutcome).map(enforcement)
         }
         return lines ?? [("Summary", payload.summaryLine)]
     }
@@ -201,6 +205,14 @@ public enum RecordText {
 
     static func letter(_ l: Letter) -> [Line] {
         [("Letter", l.purpose.title), ("To", l.to), ("Text", l.body)]
+    }
+
+    static func mds(_ f: MonthlyFigures) -> [Line] {
+        [("Month", f.month.label)] + MDSMeasure.allCases.map { ($0.title, f.figure($0).description) } + (f.note.map { [("Note", $0)] } ?? [])
+    }
+
+    static func enforcement(_ e: EnforcementOutcome) -> [Line] {
+        [("Outcome", e.outcome.title), ("On", e.on.description)] + (e.note.map { [("Note", $0)] } ?? []) + [risk(e.currentRisk)]
     }
 
     static func caseLine(_ c: CaseSoFar) -> Line { ("Case", c.summary) }

@@ -39,14 +39,8 @@ public final class PDFWriter {
     /// finalisation time) so the same record always makes the same bytes; nil: now.
     public init(typeSize: TypeSize = .standard, dated: String? = nil) throws(DocumentError) {
         sink = ByteSink()
-        let write: cairo_write_func_t = { closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-            Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().bytes
-                .append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }
         let closure = Unmanaged.passUnretained(sink).toOpaque()
-        guard let surface = cairo_pdf_surface_create_for_stream(write, closure, Self.pageWidth, Self.pageHeight) else {
+        guard let surface = cairo_pdf_surface_create_for_stream(ByteSink.write, closure, Self.pageWidth, Self.pageHeight) else {
             throw DocumentError("Could not start the PDF (out of memory).")
         }
         self.surface = surface
@@ -83,8 +77,9 @@ public final class PDFWriter {
         cairo_surface_destroy(surface)
     }
 
-    /// The whole document as PDF bytes. A writer makes one document.
-    public func render(_ document: ReadableDocument) throws(DocumentError) -> [UInt8] {
+    /// The whole document as PDF bytes, then a landscape-scaled page per chart sheet
+    /// (`report team --pdf`). A writer makes one document.
+    public func render(_ document: ReadableDocument, charts: [ChartSheet] = []) throws(DocumentError) -> [UInt8] {
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, document.title)
         paragraph(document.title, font: titleFont, after: 8)
         for line in document.preamble { paragraph(line, font: bodyFont, after: 2) }
@@ -100,6 +95,18 @@ public final class PDFWriter {
             }
         }
         cairo_show_page(context)
+        for sheet in charts {
+            // The chart sheet is drawn at its own size, scaled to the page's width.
+            let scale = (Self.pageWidth - 2 * Self.margin) / ChartWriter.width
+            cairo_save(context)
+            cairo_translate(context, Self.margin, Self.margin)
+            cairo_scale(context, scale, scale)
+            ChartDrawing(context: context, layout: layout).draw(sheet, width: ChartWriter.width, height: ChartWriter.height)
+            cairo_restore(context)
+            cairo_show_page(context)
+        }
+        pango_layout_set_width(layout, Int32((Self.pageWidth - 2 * Self.margin) * Double(PANGO_SCALE)))
+        pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {

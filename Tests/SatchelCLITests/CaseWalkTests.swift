@@ -26,7 +26,7 @@ struct CaseWalkTests {
     @Test("referral → outcome → capacity → boundary → plan → plan update → review → discharge: one CarePlan (version 2), a finished episode and three documents on the server")
     func walkACase() throws {
         let desk = try CentralSystemDesk(role: "clinician", destination: "fixture")
-        try desk.ok(["user", "update", "testy", "--address", "1 Example Row, Testtown", "--dob", "01/02/1990"])
+        try desk.ok(["user", "update", "testy", "--address", "1 Example Row, Testtown", "--dob", "01/02/1990", "--nhs-number", "943 476 5919"])
         try desk.ok(["permission", "add", "--user", "testy", "--lead-clinician", "Dr Fictional Leadperson", "--given-on", "today"])
         try desk.ok(["consent", "add", "--user", "testy", "--scope", "share", "--with", "fixture", "--decision", "given", "--risk", "medium"])
         try desk.ok(["consent", "add", "--user", "testy", "--scope", "involve", "--with", "Aunt Testy", "--decision", "given", "--risk", "medium"])
@@ -107,7 +107,7 @@ struct CaseWalkTests {
         }
         try desk.ok(["plan", "print", "testy", "--out", "\(dir)/plan-redacted.pdf", "--redact"])
         let redacted = try Self.pdfText("\(dir)/plan-redacted.pdf")
-        for identifying in ["Testy", "McTestface", "Example Row", "Testtown,", "01/02/1990"] {
+        for identifying in ["Testy", "McTestface", "Example Row", "Testtown,", "01/02/1990", "943 476 5919", "9434765919"] {
             #expect(!redacted.contains(identifying), "the redacted plan leaves out \(identifying)")
         }
         #expect(redacted.contains("Calls 999 repeatedly"))

@@ -51,5 +51,34 @@ struct PrefillTests {
             to: "police", recipient: .destination, records: [UUID()], from: nil, basis: .preventSeriousHarm, reason: "r",
             likelihood: 4, impact: 4, decidedBy: "Test Mentor", currentRisk: .high))
         try roundTrip(try TOPForm.allDeclined(stage: .start, interviewDate: day(2026, 11, 20), currentRisk: .low, now: testNow))
+        var items = ResponsePlan.Items()
+        (items.nameAndAddress, items.diagnosis, items.diagnosisExplained, items.capacity) = ("Testy, 1 Test Street", "d", "e", "c")
+        (items.crisisBehaviours, items.crisisLocations, items.boundaries, items.placesOfSafety) = ("b", "l", "x", "p")
+        (items.nominated, items.mentors) = (["Aunt Testy"], "Test Mentor")
+        try roundTrip(try ResponsePlan(items, coProduced: true, reviewOn: day(2027, 2, 1), currentRisk: .medium))
+        let referral = try Referral(referrer: "PC Example", receivedOn: day(2026, 11, 2), demand: "d", tried: "t", now: testNow)
+        try roundTrip(referral)
+        // A case step is built against the case before it.
+        func step<T: RecordPayload>(_ payload: T, after before: CaseSoFar) throws {
+            var c = context
+            c.caseSoFar = before
+            c.workerName = "Test Mentor"
+            let built = try T.form.build(try #require(payload.formAnswers), c)
+            #expect(built.payload as? T == payload)
+        }
+        let outcome = try CaseOutcome(decision: .accepted, decidedOn: day(2026, 11, 9), tier: .one, namedWorker: "Test Mentor",
+                                      rationale: "r", advice: nil, before: referral.episode, now: testNow)
+        try step(outcome, after: referral.episode)
+        let review = try CaseReview(reviewedOn: day(2026, 11, 16), engagement: .partly, decision: .continue, note: "n",
+                                    currentRisk: .low, before: outcome.episode, now: testNow)
+        try step(review, after: outcome.episode)
+        try step(try Discharge(dischargedOn: day(2026, 11, 23), gp: "Dr Example", overview: "o", managementPlan: "m", contacts: "c",
+                               contingency: "g", servicesTold: "s", before: review.episode, now: testNow), after: review.episode)
+        try roundTrip(try Letter(purpose: .gpLetter, to: "Dr Example", body: "Dear Dr Example,\n\nOverview:\n\nText."))
+        var figures: [MDSMeasure: Figure] = [:]
+        for m in MDSMeasure.allCases { figures[m] = .known(2) }
+        figures[.s136] = .notKnown
+        try roundTrip(try MonthlyFigures(month: try #require(FieldMonth(year: 2026, month: 10)), figures: figures, note: "n"))
+        try roundTrip(try EnforcementOutcome(outcome: .arrest, on: day(2026, 11, 20), note: nil, currentRisk: .high, now: testNow))
     }
 }

@@ -112,3 +112,49 @@ struct CaseMappingTests {
         #expect(try FHIRMapper.resource(for: record).json == resource.json, "made again, the same bytes")
     }
 }
+
+/// The minimum data set and enforcement outcomes in FHIR: "not known" is absent with a
+/// reason, never 0; both pass the strict R4 validator.
+@Suite("FHIR mapping: the data set")
+struct DataSetMappingTests {
+    @Test("a month's figures are one Observation with a component per figure; not known has a dataAbsentReason")
+    func figuresToObservation() throws {
+        let month = try #require(FieldMonth(year: 2026, month: 10))
+        var figures: [MDSMeasure: Figure] = [:]
+        for m in MDSMeasure.allCases { figures[m] = .known(0) }
+        figures[.policeIncidents] = .known(4)
+        figures[.ambulance] = .notKnown
+        let f = try MonthlyFigures(month: month, figures: figures, note: nil)
+        let resource = try FHIRMapper.resource(for: Fixtures.record("9e8d7c6b-5a49-4837-8261-504f3e2d1c0b", .mds, body: try Fixtures.encode(f)))
+        try Validator.expectValid(resource.json, name: "observation-mds")
+        try Golden.check(resource.json, name: "observation-mds")
+        let o = try #require(JSONValue.parse(resource.json))
+        #expect(o["effectivePeriod"]?["start"]?.stringValue == "2026-10-01" && o["effectivePeriod"]?["end"]?.stringValue == "2026-10-31")
+        let components = o["component"]?.arrayValue ?? []
+        #expect(components.count == 6)
+        let ambulance = components.first { $0["code"]?["coding"]?.arrayValue?.first?["code"]?.stringValue == "ambulance" }
+        #expect(ambulance?["valueInteger"] == nil && ambulance?["dataAbsentReason"]?["coding"]?.arrayValue?.first?["code"]?.stringValue == "unknown")
+        let ed = components.first { $0["code"]?["coding"]?.arrayValue?.first?["code"]?.stringValue == "ed" }
+        #expect(ed?["valueInteger"] == .int(0))
+    }
+
+    @Test("an enforcement outcome is an Observation with the outcome as its value")
+    func enforcementToObservation() throws {
+        let e = try EnforcementOutcome(outcome: .caution, on: Fixtures.referredOn, note: "Fictional.", currentRisk: .medium, now: Fixtures.now)
+        let resource = try FHIRMapper.resource(for: Fixtures.record("8d7c6b5a-4938-4726-9150-4f3e2d1c0b9a", .enforcement, body: try Fixtures.encode(e)))
+        try Validator.expectValid(resource.json, name: "observation-enforcement")
+        let o = try #require(JSONValue.parse(resource.json))
+        #expect(o["valueCodeableConcept"]?["coding"]?.arrayValue?.first?["code"]?.stringValue == "caution")
+    }
+
+    @Test("a figure is a count or not known, never a negative or a word")
+    func figureParsing() throws {
+        #expect(try Figure.parse("12", field: "ed") == .known(12))
+        #expect(try Figure.parse("Not known", field: "ed") == .notKnown)
+        #expect(throws: FieldError.self) { try Figure.parse("-1", field: "ed") }
+        #expect(throws: FieldError.self) { try Figure.parse("some", field: "ed") }
+        let month = try #require(FieldMonth(year: 2026, month: 1))
+        #expect(month.adding(months: -1).description == "2025-12")
+        #expect(month.lastDay.iso == "2026-01-31")
+    }
+}

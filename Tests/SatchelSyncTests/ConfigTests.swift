@@ -49,7 +49,7 @@ struct ConfigTests {
             ("[destination.a]\nurl = \"ftp://x.invalid\"", "destination.a.url: the scheme ftp is not allowed. Use https."),
             ("[destination.a]\nkinds = [\"contact\"]", "destination.a.url: required (the FHIR base URL, https://…), or folder (an absolute path to a folder, for a system without an API)."),
             ("[destination.a]\nurl = \"https://x.invalid\"\nkinds = [\"visit\"]",
-             "destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary, capacity, permission, death, disclosure, plan, referral, outcome, review, discharge, letter."),
+             "destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary, capacity, permission, death, disclosure, plan, referral, outcome, review, discharge, letter, mds, enforcement."),
             ("[destination.a]\nurl = \"https://x.invalid\"\nbatch-size = 0", "destination.a.batch-size: 0.0 is out of range. Allowed: 1-500."),
             ("[destination.a]\nurl = \"https://x.invalid\"\ntransfer-timeout = 5",
              "destination.a.transfer-timeout: 5.0 is out of range. Allowed: 10-3,600."),
@@ -188,7 +188,7 @@ struct ConfigTests {
         #expect(d.rule.kinds == [.contact, .risk, .serviceUser])
         #expect(d.rule.agencyNames == ["nhs-epr", "NHS"])
         #expect(d.batchSize == 50)
-        #expect(throws: SyncError.config("destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary, capacity, permission, death, disclosure, plan, referral, outcome, review, discharge, letter.")) {
+        #expect(throws: SyncError.config("destination.a.kinds: \"visit\" is not a record kind. Allowed: service-user, contact, risk, top, consent, boundary, capacity, permission, death, disclosure, plan, referral, outcome, review, discharge, letter, mds, enforcement.")) {
             try SatchelConfig.parse("[destination.a]\nurl = \"https://x.invalid\"\nkinds = [\n  \"contact\",\n  \"visit\",\n]")
         }
     }

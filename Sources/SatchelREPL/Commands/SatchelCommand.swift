@@ -14,7 +14,8 @@ public struct SatchelCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, UserCommand.self, OpenCommand.self, CloseCommand.self, ContactCommand.self, RiskCommand.self,
             TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, CapacityCommand.self, PermissionCommand.self, DeathCommand.self, DiscloseCommand.self,
-            PlanCommand.self, ReferralCommand.self, OutcomeCommand.self, ReviewCommand.self, DischargeCommand.self, LetterCommand.self, ShiftCommand.self, AmendCommand.self, ShowCommand.self, DraftsCommand.self, HistoryCommand.self,
+            PlanCommand.self, ReferralCommand.self, OutcomeCommand.self, ReviewCommand.self, DischargeCommand.self, LetterCommand.self, ShiftCommand.self,
+            MDSCommand.self, EnforcementCommand.self, ChartCommand.self, ReportCommand.self, AmendCommand.self, ShowCommand.self, DraftsCommand.self, HistoryCommand.self,
             SyncCommand.self, QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
             CheckCommand.self, ExportCommand.self,
         ])

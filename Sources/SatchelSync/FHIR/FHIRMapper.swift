@@ -65,6 +65,10 @@ public enum FHIRMapper {
             (type, id, body) = ("EpisodeOfCare", context.recordID, CaseMapping.episode(try decode(Discharge.self, record), context))
         case .letter:
             (type, id, body) = ("DocumentReference", context.recordID, try LetterMapping.documentReference(try decode(Letter.self, record), context))
+        case .mds:
+            (type, id, body) = ("Observation", context.recordID, DataSetMapping.observation(try decode(MonthlyFigures.self, record), context))
+        case .enforcement:
+            (type, id, body) = ("Observation", context.recordID, DataSetMapping.observation(try decode(EnforcementOutcome.self, record), context))
         }
         return FHIRResource(type: type, id: id, identifierSystem: identifierSystem, identifierValue: id,
                             json: body.encoded())
@@ -80,7 +84,7 @@ public enum FHIRMapper {
         case .top: ["QuestionnaireResponse"]
         case .consent: ["Consent", "Communication"]
         case .boundary, .disclosure: ["Communication"]
-        case .capacity, .permission, .death: ["Observation"]
+        case .capacity, .permission, .death, .mds, .enforcement: ["Observation"]
         case .plan: ["CarePlan"]
         case .referral, .outcome, .review, .discharge: ["EpisodeOfCare"]
         case .letter: ["DocumentReference"]
