@@ -5,6 +5,7 @@ Everything here is transport-free: methods return `Result`s or raise `FhirError`
 server.py turns them into HTTP.
 """
 
+import datetime
 import http
 import json
 import re
@@ -16,7 +17,7 @@ from validate import Invalid, issue, operation_outcome
 
 SATCHEL_TYPES = ("Patient", "Encounter", "RiskAssessment", "QuestionnaireResponse",
                  "Consent", "Communication", "Observation", "CarePlan", "EpisodeOfCare",
-                 "DocumentReference")
+                 "DocumentReference", "Flag", "Group", "List")
 ID_RE = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 SOFTWARE_NAME = "Satchel Sync Fixture Server"
 AUDIT_HEAD_URL = "https://satchel.example/StructureDefinition/audit-head"
@@ -121,7 +122,9 @@ class Fhir:
                 "conditionalCreate": True,
                 "conditionalUpdate": False,
                 "conditionalDelete": "not-supported",
-                "searchParam": [{"name": "identifier", "type": "token"}],
+                "searchParam": [{"name": n, "type": t} for n, t in (
+                    ("identifier", "token"), ("_id", "token"), ("subject", "reference"),
+                    ("patient", "reference"), ("status", "token"), ("_lastUpdated", "date"))],
             })
         rest = {"mode": "server", "resource": resources,
                 "interaction": [{"code": "batch"}, {"code": "transaction"}]}
@@ -184,16 +187,60 @@ class Fhir:
         return Result(200, rtype, rid, cur["version"], cur["last_updated"], cur["resource"])
 
     def search(self, rtype, query, base):
+        """A searchset Bundle, one page at a time. Parameters: identifier, _id, subject,
+        patient, status (comma = OR), _lastUpdated (gt/ge/lt/le/eq prefixes, repeatable),
+        _sort (date, -date, _lastUpdated, -_lastUpdated), _count (page size, default 50)
+        and _offset (used by the next links this server makes)."""
         self._known_type(rtype)
-        ids = self._identifier_query(rtype, query)
-        entries = []
-        for rid in ids:
-            cur = self.store.get(rtype, rid)
-            if cur:
-                entries.append({"fullUrl": "%s/%s/%s" % (base, rtype, rid), "resource": cur["resource"],
-                                "search": {"mode": "match"}})
+        params = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        if not params:
+            raise FhirError(400, issue("a search needs parameters (identifier, _id, subject, patient, "
+                                       "status, _lastUpdated)", code="not-supported"))
+        count, offset, sort, filters = 50, 0, None, []
+        for name, value in params:
+            if name in ("_format", "_summary"):
+                continue
+            if name == "_count":
+                count = _non_negative(name, value)
+            elif name == "_offset":
+                offset = _non_negative(name, value)
+            elif name == "_sort":
+                if value not in ("date", "-date", "_lastUpdated", "-_lastUpdated"):
+                    raise FhirError(400, issue("unsupported _sort %r" % value, code="not-supported"))
+                sort = value
+            elif name in SEARCH_PARAMS:
+                filters.append((name, value))
+            else:
+                raise FhirError(400, issue("unsupported search parameter %r" % name, code="not-supported"))
+        rows = [r for r in self.store.list_current(rtype) if all(self._matches(rtype, r, n, v) for n, v in filters)]
+        if sort:
+            key = (lambda r: r["last_updated"]) if sort.endswith("_lastUpdated") else \
+                (lambda r: date_of(r["resource"]) or "")
+            rows.sort(key=key, reverse=sort.startswith("-"))
+        page = rows[offset:offset + count]
+        entries = [{"fullUrl": "%s/%s/%s" % (base, rtype, r["resource"]["id"]), "resource": r["resource"],
+                    "search": {"mode": "match"}} for r in page]
+        kept = [(n, v) for n, v in params if n != "_offset"]
+        links = [{"relation": "self", "url": _page_url(base, rtype, kept, offset)}]
+        if offset + count < len(rows) and count > 0:
+            links.append({"relation": "next", "url": _page_url(base, rtype, kept, offset + count)})
         return {"resourceType": "Bundle", "id": str(uuid.uuid4()), "type": "searchset",
-                "total": len(entries), "entry": entries}
+                "total": len(rows), "link": links, "entry": entries}
+
+    def _matches(self, rtype, row, name, value):
+        resource = row["resource"]
+        if name == "identifier":
+            return resource["id"] in self._identifier_query(rtype, "identifier=" + urllib.parse.quote(value))
+        if name == "_lastUpdated":
+            return _compare_instant(row["last_updated"], value)
+        wanted = value.split(",")
+        if name == "_id":
+            return resource.get("id") in wanted
+        if name == "status":
+            return resource.get("status") in wanted
+        ref = (resource.get(name) or {}) if isinstance(resource.get(name), dict) else {}
+        target = ref.get("reference") or ""
+        return any(target == w or target == "Patient/" + w or target.endswith("/" + w) for w in wanted)
 
     def _identifier_query(self, rtype, query):
         params = urllib.parse.parse_qsl(query, keep_blank_values=True)
@@ -240,7 +287,7 @@ class Fhir:
                     raise FhirError(self.if_match_status, issue(
                         "Version conflict: If-Match %s but current version is %s" % (if_match, cur["version"]),
                         code="conflict"))
-            if not cur and not self.allows_update_create(rtype):
+            if not cur and not self.allows_update_create(rtype) and method != "CONTROL":
                 raise FhirError(405, issue("%s/%s does not exist and this server does not allow "
                                            "update-as-create (client-assigned ids) for %s" % (rtype, rid, rtype),
                                            code="not-supported"))
@@ -364,6 +411,60 @@ class Fhir:
             self.store.log_arrival("POST", path, "Bundle", None, "failed")
             raise
         return results
+
+
+SEARCH_PARAMS = ("identifier", "_id", "subject", "patient", "status", "_lastUpdated")
+
+
+def date_of(resource):
+    """The clinical date a `_sort=date` orders by, per resource type."""
+    for path in (("occurrenceDateTime",), ("dateTime",), ("period", "start"), ("created",), ("date",)):
+        v = resource
+        for k in path:
+            v = v.get(k) if isinstance(v, dict) else None
+        if isinstance(v, str):
+            return v
+    return None
+
+
+def _non_negative(name, value):
+    if not value.isdigit():
+        raise FhirError(400, issue("%s must be a whole number, got %r" % (name, value), code="invalid"))
+    return int(value)
+
+
+def _compare_instant(stored, value):
+    prefix, instant = (value[:2], value[2:]) if value[:2] in ("gt", "ge", "lt", "le", "eq") else ("eq", value)
+    a, b = _instant_key(stored), _instant_key(instant)
+    if b is None:
+        raise FhirError(400, issue("_lastUpdated needs an instant, got %r" % value, code="invalid"))
+    return {"gt": a > b, "ge": a >= b, "lt": a < b, "le": a <= b, "eq": a == b}[prefix]
+
+
+def _instant_key(text):
+    try:
+        t = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=datetime.timezone.utc)
+    return t.astimezone(datetime.timezone.utc)
+
+
+def _page_url(base, rtype, params, offset):
+    return "%s/%s?%s" % (base, rtype, urllib.parse.urlencode(list(params) + [("_offset", str(offset))]))
+
+
+def caseload_resource(kind, rid, members, title=None):
+    """A team's caseload as a Group (member.entity) or a List (entry.item) of Patients."""
+    refs = [m if "/" in m else "Patient/" + m for m in members]
+    if kind == "Group":
+        return {"resourceType": "Group", "id": rid, "type": "person", "actual": True,
+                "name": title or rid, "member": [{"entity": {"reference": r}} for r in refs]}
+    if kind == "List":
+        return {"resourceType": "List", "id": rid, "status": "current", "mode": "working",
+                "title": title or rid, "entry": [{"item": {"reference": r}} for r in refs]}
+    raise ValueError("kind must be Group or List")
 
 
 def audit_head(bundle):

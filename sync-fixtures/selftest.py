@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -727,6 +728,95 @@ def test_proxy(tmp, core_info):
         px.stop()
 
 
+def test_reads(tmp):
+    """Reads and search for `caseload pull`: Group/List, reference searches, _sort, _count,
+    _lastUpdated, next links, seeding through the control API, faults on reads."""
+    srv = start_server(tmp, "reads", "--update-create", "no")
+    info = srv.info
+    try:
+        c = Client(info)
+        section("caseload reads and search")
+        r = control(info, "POST", "caseload", {"kind": "Group", "id": "team-north",
+                                               "members": ["read-p1", "Patient/read-p2"]})
+        st, _, g, _ = c.request("GET", "/Group/team-north")
+        check("control caseload seeds a Group, readable", st == 200 and
+              [m["entity"]["reference"] for m in g["member"]] == ["Patient/read-p1", "Patient/read-p2"], g)
+        control(info, "POST", "caseload", {"kind": "List", "id": "team-south", "members": ["read-p1"]})
+        st, _, lst, _ = c.request("GET", "/List/team-south")
+        check("control caseload seeds a List", st == 200 and lst["entry"][0]["item"]["reference"] == "Patient/read-p1")
+
+        def risk(rid, who, date):
+            return {"resourceType": "RiskAssessment", "id": rid, "status": "final",
+                    "subject": {"reference": "Patient/" + who}, "occurrenceDateTime": date}
+        seeded = control(info, "POST", "seed", {"resources": [
+            patient("read-p1"), patient("read-p2"),
+            risk("read-r1", "read-p1", "2026-11-01T10:00:00Z"), risk("read-r2", "read-p1", "2026-11-03T10:00:00Z"),
+            risk("read-r3", "read-p1", "2026-11-02T10:00:00Z"), risk("read-r4", "read-p2", "2026-11-02T10:00:00Z")]})
+        check("control seed stores resources even with update-create off", len(seeded["stored"]) == 6, seeded)
+
+        st, _, b, _ = c.request("GET", "/RiskAssessment?subject=Patient/read-p1&_sort=-date")
+        check("search by subject, _sort=-date", st == 200 and b["type"] == "searchset" and b["total"] == 3 and
+              [e["resource"]["id"] for e in b["entry"]] == ["read-r2", "read-r3", "read-r1"], b)
+        st, _, b, _ = c.request("GET", "/RiskAssessment?subject=read-p1,read-p2&_sort=date&_count=2")
+        nxt = [l["url"] for l in b.get("link", []) if l["relation"] == "next"]
+        check("_count pages with a next link", st == 200 and b["total"] == 4 and len(b["entry"]) == 2 and
+              len(nxt) == 1 and nxt[0].startswith(info["base"] + "/RiskAssessment?"), b)
+        ids = [e["resource"]["id"] for e in b["entry"]]
+        while nxt:
+            st, _, b, _ = c.request("GET", nxt[0][len(info["base"]):])
+            ids += [e["resource"]["id"] for e in b["entry"]]
+            nxt = [l["url"] for l in b.get("link", []) if l["relation"] == "next"]
+        check("following next links gives every match once", sorted(ids) == ["read-r1", "read-r2", "read-r3", "read-r4"]
+              and len(ids) == 4, ids)
+        cut = control(info, "GET", "resources?type=RiskAssessment")["resources"][-1]["meta"]["lastUpdated"]
+        time.sleep(0.01)
+        control(info, "POST", "seed", {"resources": [risk("read-r5", "read-p2", "2026-11-04T10:00:00Z")]})
+        st, _, b, _ = c.request("GET", "/RiskAssessment?subject=Patient/read-p2&_lastUpdated=gt" +
+                                urllib.parse.quote(cut))
+        check("_lastUpdated=gt gives only what changed", st == 200 and
+              [e["resource"]["id"] for e in b["entry"]] == ["read-r5"], b)
+        st, _, b, _ = c.request("GET", "/Patient?_id=read-p2")
+        check("search by _id", st == 200 and b["total"] == 1)
+        control(info, "POST", "seed", {"resources": [
+            {"resourceType": "CarePlan", "id": "read-cp1", "status": "active", "intent": "plan",
+             "subject": {"reference": "Patient/read-p1"}},
+            {"resourceType": "CarePlan", "id": "read-cp2", "status": "revoked", "intent": "plan",
+             "subject": {"reference": "Patient/read-p1"}},
+            {"resourceType": "Consent", "id": "read-c1", "status": "active",
+             "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                                   "code": "patient-privacy"}]},
+             "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+             "patient": {"reference": "Patient/read-p1"}, "policyRule": {"text": "fixture"}}]})
+        st, _, b, _ = c.request("GET", "/CarePlan?subject=Patient/read-p1&status=active")
+        check("status filter", st == 200 and [e["resource"]["id"] for e in b["entry"]] == ["read-cp1"], b)
+        st, _, b, _ = c.request("GET", "/Consent?patient=Patient/read-p1")
+        check("Consent?patient=", st == 200 and b["total"] == 1, b)
+        st, _, b, _ = c.request("GET", "/Encounter?subject=Patient/read-p1&_count=3")
+        check("empty searchset has no next link", st == 200 and b["total"] == 0 and
+              [l["relation"] for l in b["link"]] == ["self"], b)
+        st, _, b, _ = c.request("GET", "/RiskAssessment?colour=blue")
+        check("unknown search parameter: 400", st == 400 and is_oo(b))
+        st, _, b, _ = c.request("GET", "/RiskAssessment?_lastUpdated=gtyesterday")
+        check("_lastUpdated that is not an instant: 400", st == 400 and is_oo(b))
+
+        section("faults on reads")
+        faults(info, {"fault": "503", "match": {"method": "GET", "resourceType": "RiskAssessment"}})
+        st = c.request("GET", "/RiskAssessment?subject=Patient/read-p1")[0]
+        st2 = c.request("GET", "/RiskAssessment?subject=Patient/read-p1")[0]
+        check("503 on a search, then normal", (st, st2) == (503, 200), (st, st2))
+        faults(info, {"fault": "reset", "match": {"method": "GET", "path": "/Group"}})
+        e = raises(lambda: c.request("GET", "/Group/team-north"), ConnectionError, http.client.RemoteDisconnected,
+                   ssl.SSLError, OSError)
+        check("reset on a Group read", isinstance(e, (ConnectionError, OSError, ssl.SSLError)), repr(e))
+        faults(info, {"fault": "truncate", "match": {"method": "GET"}})
+        e = raises(lambda: c.request("GET", "/RiskAssessment?subject=Patient/read-p1"), http.client.IncompleteRead,
+                   ConnectionError, OSError)
+        check("truncate on a search", isinstance(e, (http.client.IncompleteRead, ConnectionError, OSError)), repr(e))
+        c.close()
+    finally:
+        srv.stop()
+
+
 def main():
     t_start = time.monotonic()
     if not os.path.exists(VENV_PY):
@@ -742,6 +832,7 @@ def main():
         test_proxy(tmp, core.info)
         test_update_create_no(tmp)
         test_auth(tmp)
+        test_reads(tmp)
     except Exception as e:
         import traceback
         traceback.print_exc()

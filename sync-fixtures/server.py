@@ -374,6 +374,29 @@ class Handler(BaseHTTPRequestHandler):
         if name == "resources" and method == "GET":
             q = dict(urllib.parse.parse_qsl(query))
             return Response(200, {"resources": app.store.list(q.get("type"))}, content_type=j)
+        if name == "caseload" and method == "POST":
+            try:
+                kind = payload.get("kind", "Group")
+                resource = fhirapi.caseload_resource(kind, payload["id"], payload.get("members") or [],
+                                                     payload.get("title"))
+                r = app.fhir.update(kind, resource["id"], resource, method="CONTROL", path=path)
+            except (KeyError, ValueError, TypeError, AttributeError) as e:
+                return Response(400, {"error": "caseload needs {kind, id, members}: %s" % e}, content_type=j)
+            except fhirapi.FhirError as e:
+                return Response(e.status, e.outcome(), content_type=j)
+            return Response(200, {"resource": r.resource}, content_type=j)
+        if name == "seed" and method == "POST":
+            stored = []
+            try:
+                for res in payload.get("resources") or []:
+                    r = app.fhir.update(res["resourceType"], res["id"], res, method="CONTROL", path=path)
+                    stored.append({"type": r.rtype, "id": r.rid, "version": r.version,
+                                   "last_updated": r.last_updated})
+            except (KeyError, TypeError, AttributeError) as e:
+                return Response(400, {"error": "seed needs {resources: [...]} with ids: %s" % e}, content_type=j)
+            except fhirapi.FhirError as e:
+                return Response(e.status, e.outcome(), content_type=j)
+            return Response(200, {"stored": stored}, content_type=j)
         if name == "config" and method == "GET":
             return Response(200, self.config(), content_type=j)
         if name == "config" and method == "POST":

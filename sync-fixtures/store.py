@@ -134,6 +134,13 @@ class Store:
                 rows = self.db.execute("SELECT json FROM resources ORDER BY rowid").fetchall()
         return [json.loads(r[0]) for r in rows]
 
+    def list_current(self, rtype):
+        """Current resources of a type with their last_updated, in storage order."""
+        with self.lock:
+            rows = self.db.execute("SELECT json, last_updated FROM resources WHERE type=? ORDER BY rowid",
+                                   (rtype,)).fetchall()
+        return [{"resource": json.loads(r[0]), "last_updated": r[1]} for r in rows]
+
     # -- writes -------------------------------------------------------------
     def put(self, rtype, rid, resource):
         """Store `resource` as the next version. Returns (outcome, version, last_updated, stored)

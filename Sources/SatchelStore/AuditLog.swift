@@ -23,6 +23,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case disclose
     /// A queued record not yet sent, moved back to held: the consent it went on was withdrawn.
     case recall
+    /// A caseload pull stored reference records from a destination (detail: destination and counts).
+    case pull
+    /// Reference records removed: `caseload drop`, or expired (detail: destination and count).
+    case drop
 }
 
 /// The append-only, hash-chained audit log. Each entry carries the hash of the one

@@ -48,6 +48,9 @@ extension Vault {
                     let sealed = try Sealer.seal(plain, associatedData: Self.definitionAD(name, keyVersion: next.keyVersion), key: new.data)
                     try db.execute(sql: "UPDATE destination SET definition = ? WHERE name = ?", arguments: [Data(sealed), name])
                 }
+                // Pulled reference records are copies of what a server holds: pulled again
+                // rather than re-sealed (docs/storage.md).
+                try db.execute(sql: "DELETE FROM reference; DELETE FROM pull_cursor")
                 try AuditLog.append(db, .rekey, actor: workerID, detail: "key version \(keyVersion) to \(next.keyVersion)", at: at, keys: nil)
                 if logWasIntact { try AuditLog.anchorHead(db, keys: new) }
             }

@@ -27,6 +27,9 @@ enum VaultSchema {
         m.registerMigration("v6 the write mode a record was first sent with") { db in
             try db.execute(sql: v6)
         }
+        m.registerMigration("caseload: pulled reference records and the pull cursor") { db in
+            try db.execute(sql: caseload)
+        }
         return m
     }
 
@@ -281,5 +284,36 @@ enum VaultSchema {
         CREATE TRIGGER outbox_keeps_its_write_mode BEFORE UPDATE OF write_mode ON outbox
         WHEN OLD.write_mode IS NOT NULL AND NEW.write_mode IS NOT OLD.write_mode
         BEGIN SELECT RAISE(ABORT, 'an outbox row keeps the write mode it was first sent with'); END;
+        """
+
+    /// Reference records: what `caseload pull` fetched from a destination's central
+    /// system (a colleague's records), sealed, one row per server resource, replaced by a
+    /// newer version, never in the outbox (no foreign key could put it there: it is not a
+    /// `record`), never amendable. The pull cursor keeps a pull resumable after a cut.
+    static let caseload = """
+        CREATE TABLE reference (
+            destination    TEXT NOT NULL,
+            resource_type  TEXT NOT NULL,
+            resource_id    TEXT NOT NULL,
+            subject_id     TEXT NOT NULL,          -- the Patient's id on that server
+            version_id     TEXT,
+            last_updated   TEXT,
+            pulled_at      TEXT NOT NULL,
+            key_version    INTEGER NOT NULL,
+            body           BLOB NOT NULL,          -- sealed: the FHIR resource as pulled
+            mac            BLOB NOT NULL,
+            PRIMARY KEY (destination, resource_type, resource_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX reference_by_subject ON reference (destination, subject_id);
+
+        CREATE TABLE pull_cursor (
+            destination    TEXT PRIMARY KEY NOT NULL,
+            since          TEXT,                   -- server time the last complete pull covers
+            pending_since  TEXT,                   -- the pull under way: what it will cover
+            next_member    INTEGER NOT NULL DEFAULT 0 CHECK (next_member >= 0),
+            started_at     TEXT,
+            completed_at   TEXT,
+            mac            BLOB NOT NULL
+        ) WITHOUT ROWID;
         """
 }

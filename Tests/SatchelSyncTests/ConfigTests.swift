@@ -58,7 +58,7 @@ struct ConfigTests {
             ("[destination.a]\nurl = \"https://x.invalid\"\nauth = \"basic\"",
              "destination.a.auth: \"basic\" is not allowed. Allowed: none, bearer, oauth2-client-credentials."),
             ("[destination.a]\nurl = \"https://x.invalid\"\ntimeout = 3",
-             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, ca-path, client-cert, client-id, client-key, connect-timeout, folder, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, transfer-timeout, url."),
+             "destination.a.timeout: unknown setting. Allowed: agency, allow-loopback-http, auth, batch-size, ca-file, ca-path, caseload, caseload-encounters, caseload-keep-days, client-cert, client-id, client-key, connect-timeout, folder, kinds, low-speed-limit, low-speed-time, no-proxy, pinned-keys, proxy, token-url, transfer-timeout, url."),
             ("[destination.a]\nurl = https://x.invalid", "line 2: a value must be a quoted string, a number, true/false or a [list]"),
             ("[destination.a]\nurl = \"https://x.invalid", "line 2: a string is not closed"),
             ("[destination.a]\nurl = \"https://x.invalid\"\nurl = \"https://y.invalid\"", "line 3: url is set twice"),
@@ -76,6 +76,10 @@ struct ConfigTests {
              "destination.a.url: not used by a folder destination (folder = …). Allowed with folder: agency, folder, kinds."),
             ("[destination.a]\nfolder = \"/mnt/niche\"\nauth = \"bearer\"",
              "destination.a.auth: not used by a folder destination (folder = …). Allowed with folder: agency, folder, kinds."),
+            ("[destination.a]\nurl = \"https://x.invalid\"\ncaseload = \"Patient/x\"",
+             "destination.a.caseload: must name the team's caseload on the server as Group/ID or List/ID, e.g. Group/team-north."),
+            ("[destination.a]\nfolder = \"/mnt/niche\"\ncaseload = \"Group/x\"",
+             "destination.a.caseload: not used by a folder destination (folder = …). Allowed with folder: agency, folder, kinds."),
         ])
     func mistakes(text: String, message: String) {
         #expect(throws: SyncError.config(message)) { try SatchelConfig.parse(text) }

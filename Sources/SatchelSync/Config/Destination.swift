@@ -51,6 +51,13 @@ public struct Destination: Sendable, Equatable {
     /// Seconds one request may take in all, however steadily bytes arrive.
     public var transferTimeout: Double = 300
     public var batchSize: Int = 25
+    /// The team's caseload on this server (`Group/ID` or `List/ID`); set, it allows
+    /// `caseload pull` to read from this destination.
+    public var caseload: String?
+    /// How many of each person's latest encounters a pull fetches.
+    public var caseloadEncounters: Int = 5
+    /// Days pulled records are kept after their pull before they expire.
+    public var caseloadKeepDays: Int = 14
     /// Plain http to a loopback address, for tests only.
     public var allowLoopbackHTTP = false
 

@@ -56,6 +56,7 @@ public struct SatchelConfig: Sendable, Equatable {
     static let allowedKeys: Set<String> = [
         "url", "folder", "kinds", "agency", "auth", "token-url", "client-id", "ca-file", "ca-path", "pinned-keys", "client-cert", "client-key",
         "proxy", "no-proxy", "connect-timeout", "low-speed-limit", "low-speed-time", "transfer-timeout", "batch-size", "allow-loopback-http",
+        "caseload", "caseload-encounters", "caseload-keep-days",
     ]
 
     /// The keys a folder destination takes: the rest are about HTTP.
@@ -137,6 +138,14 @@ public struct SatchelConfig: Sendable, Equatable {
         d.lowSpeedTime = Int(try r.number("low-speed-time", in: 1...600) ?? 30)
         d.transferTimeout = try r.number("transfer-timeout", in: 10...3600) ?? 300
         d.batchSize = Int(try r.number("batch-size", in: 1...500) ?? 25)
+        if let caseload = try r.string("caseload") {
+            guard caseload.range(of: "^(Group|List)/[A-Za-z0-9.-]{1,64}$", options: .regularExpression) != nil else {
+                throw .config("\(p).caseload: must name the team's caseload on the server as Group/ID or List/ID, e.g. Group/team-north.")
+            }
+            d.caseload = caseload
+        }
+        d.caseloadEncounters = Int(try r.number("caseload-encounters", in: 0...50) ?? 5)
+        d.caseloadKeepDays = Int(try r.number("caseload-keep-days", in: 1...90) ?? 14)
         return d
     }
 

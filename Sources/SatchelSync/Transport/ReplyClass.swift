@@ -41,6 +41,12 @@ public func retryAfterSeconds(_ value: String, now: Date) -> Double? {
     if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
         return Double(text)
     }
+    return httpDate(text).map { max(0, $0.timeIntervalSince(now)) }
+}
+
+/// An HTTP-date (IMF-fixdate, RFC 850 or asctime), as in `Retry-After` and `Date`.
+public func httpDate(_ value: String) -> Date? {
+    let text = value.trimmingCharacters(in: .whitespaces)
     // An HTTP-date is printable ASCII. Anything else never reaches DateFormatter, which on
     // Linux traps on a combining mark ("Incorrect range CFRange", e.g. "M\u{33B}").
     guard text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
@@ -49,9 +55,7 @@ public func retryAfterSeconds(_ value: String, now: Date) -> Double? {
     formatter.timeZone = TimeZone(identifier: "GMT")
     for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
         formatter.dateFormat = format
-        if let date = formatter.date(from: text) {
-            return max(0, date.timeIntervalSince(now))
-        }
+        if let date = formatter.date(from: text) { return date }
     }
     return nil
 }
