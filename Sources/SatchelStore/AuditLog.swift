@@ -23,6 +23,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case disclose
     /// A queued record not yet sent, moved back to held: the consent it went on was withdrawn.
     case recall
+    /// A delivered record's body removed from the device (detail: why: `purge`, or after a sync past the retention period).
+    case purge
 }
 
 /// The append-only, hash-chained audit log. Each entry carries the hash of the one
