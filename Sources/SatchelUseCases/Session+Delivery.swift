@@ -7,7 +7,8 @@ extension Session {
     /// Delivers the outbox to each destination (or one): re-asks the policy first. A
     /// destination not confirmed as config.toml defines it now is not run at all (no
     /// record, no token request): its summary says what to run. With `dryRun`, lists what
-    /// would be sent and changes nothing.
+    /// would be sent and changes nothing. Otherwise, once delivered, the bodies
+    /// `[retention] purge-after-days` says are due are purged (`purgedBySync`).
     public func sync(
         destination name: String? = nil, dryRun: Bool, progress: @escaping (String, Int, Int) -> Void = { _, _, _ in }
     ) throws -> [DeliverySummary] {
@@ -20,7 +21,8 @@ extension Session {
             throw UseCaseError(.config, "No destinations are configured. Add one with: destination add NAME --url https://…")
         }
         let states = try destinationConfirmations()
-        return try targets.map { d in
+        purgedBySync = nil
+        let summaries = try targets.map { d in
             if let unconfirmed = states[d.name]?.message(for: d.name) {
                 var r = DeliverySummary(destination: d.name)
                 r.unconfirmed = unconfirmed
@@ -39,6 +41,10 @@ extension Session {
                 return r
             }
         }
+        // Retention runs after every real sync, whatever each destination's outcome: it
+        // concerns only records whose receipts are already in the vault.
+        if !dryRun, let purged = try purgeDue(), !purged.items.isEmpty { purgedBySync = purged }
+        return summaries
     }
 
     /// What waits for each destination, what was rejected and what is held, with

@@ -16,7 +16,7 @@ public struct SatchelCommand: ParsableCommand {
             TOPCommand.self, ConsentCommand.self, BoundaryCommand.self, CapacityCommand.self, PermissionCommand.self, DeathCommand.self, DiscloseCommand.self,
             PlanCommand.self, ReferralCommand.self, OutcomeCommand.self, ReviewCommand.self, DischargeCommand.self, LetterCommand.self, AmendCommand.self, ShowCommand.self, DraftsCommand.self, HistoryCommand.self,
             SyncCommand.self, QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
-            CheckCommand.self, ExportCommand.self,
+            CheckCommand.self, ExportCommand.self, PurgeCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions
