@@ -57,6 +57,19 @@ extension RecordKind {
         }
     }
 
+    /// True when a delivered record of this kind may have its body purged (`purge`): the
+    /// records of what happened. The other kinds are what Satchel reads to know where a
+    /// person stands now — who they are, their consents and disclosures (routing), capacity,
+    /// permission, a death (warnings), their case, plan and letters, the data set's figures
+    /// and enforcement outcomes (counted by `mds due`, `chart`, `report team`) — and stay whole.
+    public var isPurgeable: Bool {
+        switch self {
+        case .contact, .risk, .top, .boundary: true
+        case .serviceUser, .consent, .capacity, .permission, .death, .disclosure, .plan, .referral, .outcome, .review, .discharge, .letter,
+             .mds, .enforcement: false
+        }
+    }
+
     /// The guided form that captures this kind.
     public var form: FormSpec { payloadType.form }
 }

@@ -27,6 +27,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case pull
     /// Reference records removed: `caseload drop`, or expired (detail: destination and count).
     case drop
+    /// A delivered record's body removed from the device (detail: why: `purge`, or after a sync past the retention period).
+    case purge
 }
 
 /// The append-only, hash-chained audit log. Each entry carries the hash of the one

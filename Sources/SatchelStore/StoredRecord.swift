@@ -15,6 +15,9 @@ public struct RecordHeader: Sendable, Equatable {
     public let finalisedAt: Date?
     public let formVersion: Int
     public let amendsID: UUID?
+    /// When its body was purged, once delivered everywhere it was due (`Vault.purge`):
+    /// the header, receipts and audit trail stay; there is no body to open.
+    public let purgedAt: Date?
     /// False when the row's clear facts or body no longer match its MAC (changed
     /// outside Satchel): such a record is never shown as valid nor sent.
     public private(set) var intact: Bool
@@ -44,16 +47,20 @@ public struct RecordHeader: Sendable, Equatable {
         self.createdAt = created
         self.updatedAt = updated
         self.state = state
-        let finalised: String? = row["finalised_at"]
-        if let finalised {
-            guard let at = Timestamp.date(finalised) else { throw VaultError(.integrity, "A record row has a damaged header.") }
-            self.finalisedAt = at
-        } else {
-            self.finalisedAt = nil
-        }
+        self.finalisedAt = try Self.date(row["finalised_at"])
         self.formVersion = row["form_version"]
         self.amendsID = (row["amends_id"] as String?).flatMap(UUID.init(uuidString:))
+        self.purgedAt = try Self.date(row["purged_at"])
         self.intact = intact
+    }
+}
+
+extension RecordHeader {
+    /// An optional timestamp column: nil when NULL, refused when it is not a vault timestamp.
+    private static func date(_ text: String?) throws(VaultError) -> Date? {
+        guard let text else { return nil }
+        guard let at = Timestamp.date(text) else { throw VaultError(.integrity, "A record row has a damaged header.") }
+        return at
     }
 }
 

@@ -31,12 +31,14 @@ extension Vault {
                 if let broken = audit.firstBreak { note("audit log", broken) }
 
                 var finals: [String: String] = [:]  // id → kind
+                var purged: [String: String] = [:]  // id → purge time
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM record") {
                     let f = RecordFacts(row: row)
                     let label = "record \(f.id.prefix(8)) (\(f.kind))"
+                    if let at = f.purgedAt { purged[f.id] = at }
                     if !f.isIntact(row, keys) {
                         note(label, "its clear facts (who it is about, author, role, dates, state, form version, amended record) or its body were changed outside Satchel")
-                    } else if let id = UUID(uuidString: f.id), let kind = RecordKind(rawValue: f.kind),
+                    } else if f.purgedAt == nil, let id = UUID(uuidString: f.id), let kind = RecordKind(rawValue: f.kind),
                               (try? Sealer.open([UInt8](f.body), associatedData: Self.bodyAD(id: id, kind: kind, keyVersion: f.keyVersion), key: keys.data)) == nil {
                         note(label, "its sealed body does not open")
                     }
@@ -68,8 +70,17 @@ extension Vault {
                         note(label, "its sealed reason does not open")
                     }
                 }
-                for destination in try String.fetchAll(db, sql: "SELECT name FROM destination ORDER BY name") {
-                    let missing = finals.keys.filter { !(routes[destination]?.contains($0) ?? false) }.sorted()
+                // A purged body is gone for good: the audit log's `purge` entries say which.
+                if audit.isIntact {
+                    for id in try String.fetchAll(db, sql: "SELECT DISTINCT record_id FROM audit WHERE action = ? AND record_id IS NOT NULL ORDER BY record_id", arguments: [AuditAction.purge.rawValue])
+                    where finals[id] != nil && purged[id] == nil {
+                        note("record \(id.prefix(8)) (\(finals[id] ?? "?"))", "the audit log says its body was purged, yet the record is whole again: it was put back outside Satchel")
+                    }
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT name, added_at FROM destination ORDER BY name") {
+                    let destination: String = row["name"], addedAt: String = row["added_at"]
+                    // A destination added after a record was purged never had it: its body was gone.
+                    let missing = finals.keys.filter { !(routes[destination]?.contains($0) ?? false) && !(purged[$0].map { addedAt > $0 } ?? false) }.sorted()
                     for id in missing {
                         note("record \(id.prefix(8)) (\(finals[id] ?? "?"))", "it has neither a queued nor a held row for \(destination): a route was removed outside Satchel")
                     }

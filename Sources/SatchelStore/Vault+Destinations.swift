@@ -10,6 +10,7 @@ extension Vault {
     /// cannot be changed outside Satchel). Every final record already there is held for
     /// it until the sharing policy has been asked (`decide`), in the same transaction,
     /// so every final record has exactly one row — queued or held — per destination.
+    /// A purged record is not: its body is gone, so it can go nowhere new.
     public func addDestination(_ name: String, definition: [UInt8]? = nil) throws(VaultError) {
         let keys = try requireKeys()
         let valid = !name.isEmpty && name.count <= 64
@@ -26,7 +27,7 @@ extension Vault {
                 }
                 try db.cachedStatement(sql: "INSERT INTO destination (name, added_at, definition) VALUES (?, ?, ?)")
                     .execute(arguments: [name, Timestamp.string(now), sealed])
-                for id in try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM record WHERE state = 'final'")) {
+                for id in try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM record WHERE state = 'final' AND purged_at IS NULL")) {
                     try insertHeld(db, recordID: id, destination: name, reason: Route.notYetChecked, at: now, keys: keys)
                 }
                 try AuditLog.append(db, .destinationAdded, actor: workerID, detail: name, at: now, keys: keys)

@@ -81,24 +81,23 @@ extension Vault {
     /// own, with `reason` (e.g. "consent check") as the entry's detail.
     public func read(_ ids: [UUID], purpose: ReadPurpose = .view, reason: String) throws(VaultError) -> [StoredRecord] {
         let keys = try requireKeys()
-        let rows = try sealedRows(ids, keys: keys)
-        if let bad = rows.first(where: { !$0.header.intact }) {
-            throw VaultError(.integrity, Self.damagedRecordMessage(bad.header.id.key, kind: bad.header.kind.rawValue))
-        }
+        let rows = try openableRows(ids, keys: keys)
         try auditReads(ids, purpose: purpose, reason: reason, keys: keys)
         return try open(rows, keys: keys)
     }
 
     /// Opens the records that are intact and names the others (the push engine: one
-    /// damaged record is quarantined — never sent — and the rest go on). Only what was
-    /// opened is audited.
+    /// damaged record is quarantined — never sent — and the rest go on; a purged record,
+    /// whose body is gone, is named too). Only what was opened is audited.
     public func readIntact(_ ids: [UUID], purpose: ReadPurpose, reason: String) throws(VaultError) -> (records: [StoredRecord], damaged: [(id: UUID, problem: String)]) {
         let keys = try requireKeys()
         let rows = try sealedRows(ids, keys: keys)
         var good: [SealedRow] = []
         var damaged: [(id: UUID, problem: String)] = []
         for r in rows {
-            if r.header.intact, (try? open([r], keys: keys)) != nil {
+            if let purgedAt = r.header.purgedAt {
+                damaged.append((r.header.id, Self.purgedRecordMessage(r.header.id, kind: r.header.kind, purgedAt: purgedAt)))
+            } else if r.header.intact, (try? open([r], keys: keys)) != nil {
                 good.append(r)
             } else {
                 damaged.append((r.header.id, Self.damagedRecordMessage(r.header.id.key, kind: r.header.kind.rawValue)))
@@ -127,10 +126,7 @@ extension Vault {
     /// be shown before its notes are written.
     public func readForSave(_ ids: [UUID], reason: String) throws(VaultError) -> (records: [StoredRecord], reads: [ReadNote]) {
         let keys = try requireKeys()
-        let rows = try sealedRows(ids, keys: keys)
-        if let bad = rows.first(where: { !$0.header.intact }) {
-            throw VaultError(.integrity, Self.damagedRecordMessage(bad.header.id.key, kind: bad.header.kind.rawValue))
-        }
+        let rows = try openableRows(ids, keys: keys)
         let opened = try open(rows, keys: keys)
         let at = clock()
         return (opened, ids.map { ReadNote(recordID: $0, reason: reason, at: at) })
@@ -146,10 +142,10 @@ extension Vault {
     }
 
     /// Record headers, newest first, optionally for one service user, state, kind (or kinds),
-    /// and at most `limit` of them.
+    /// purged or whole (`purged`), and at most `limit` of them.
     public func headers(
         subject: UUID? = nil, state: RecordState? = nil, kind: RecordKind? = nil,
-        kinds: [RecordKind]? = nil, limit: Int? = nil
+        kinds: [RecordKind]? = nil, purged: Bool? = nil, limit: Int? = nil
     ) throws(VaultError) -> [RecordHeader] {
         let keys = try requireKeys()
         var sql = "SELECT * FROM record WHERE 1"
@@ -161,6 +157,7 @@ extension Vault {
         }
         if let subject { sql += " AND subject_id = ?"; args.append(subject.key) }
         if let state { sql += " AND state = ?"; args.append(state.rawValue) }
+        if let purged { sql += purged ? " AND purged_at IS NOT NULL" : " AND purged_at IS NULL" }
         sql += " ORDER BY created_at DESC, id"
         if let limit { sql += " LIMIT ?"; args.append(limit) }
         do {
@@ -200,6 +197,19 @@ extension Vault {
                 }
             }
         } catch { throw error.asVaultError("reading records") }
+    }
+
+    /// The rows of records about to be opened, refused whole when one fails its
+    /// integrity check or was purged (there is no body to open).
+    private func openableRows(_ ids: [UUID], keys: VaultKeys) throws(VaultError) -> [SealedRow] {
+        let rows = try sealedRows(ids, keys: keys)
+        if let bad = rows.first(where: { !$0.header.intact }) {
+            throw VaultError(.integrity, Self.damagedRecordMessage(bad.header.id.key, kind: bad.header.kind.rawValue))
+        }
+        if let gone = rows.first(where: { $0.header.purgedAt != nil }), let at = gone.header.purgedAt {
+            throw VaultError(.refused, Self.purgedRecordMessage(gone.header.id, kind: gone.header.kind, purgedAt: at))
+        }
+        return rows
     }
 
     private func open(_ rows: [SealedRow], keys: VaultKeys) throws(VaultError) -> [StoredRecord] {

@@ -60,9 +60,7 @@ extension Vault {
         }
         old.wipe()
         replaceKeys(new, version: next.keyVersion)
-        do {
-            try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        } catch { throw error.asVaultError("truncating the write-ahead log after rotating the key") }
+        try truncateWAL(after: "rotating the key")
     }
 
     /// Every body re-sealed under the new key and version, every record MAC made again.
@@ -73,9 +71,12 @@ extension Vault {
                 guard f.isIntact(row, old), let id = UUID(uuidString: f.id), let kind = RecordKind(rawValue: f.kind) else {
                     throw VaultError(.integrity, Self.damagedRecordMessage(f.id, kind: f.kind) + " The key was not rotated.")
                 }
-                var plain = try Sealer.open([UInt8](f.body), associatedData: Self.bodyAD(id: id, kind: kind, keyVersion: f.keyVersion), key: old.data)
-                defer { Sodium.wipe(&plain) }
-                f.body = Data(try Sealer.seal(plain, associatedData: Self.bodyAD(id: id, kind: kind, keyVersion: version), key: new.data))
+                // A purged record has no body left to seal: only its MAC is made again.
+                if f.purgedAt == nil {
+                    var plain = try Sealer.open([UInt8](f.body), associatedData: Self.bodyAD(id: id, kind: kind, keyVersion: f.keyVersion), key: old.data)
+                    defer { Sodium.wipe(&plain) }
+                    f.body = Data(try Sealer.seal(plain, associatedData: Self.bodyAD(id: id, kind: kind, keyVersion: version), key: new.data))
+                }
                 f.keyVersion = version
                 try db.execute(sql: "UPDATE record SET body = ?, key_version = ?, mac = ? WHERE id = ?", arguments: [f.body, version, f.mac(new), f.id])
             }

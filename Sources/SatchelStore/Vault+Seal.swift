@@ -21,6 +21,8 @@ struct RecordFacts {
     var amendsID: String?
     var keyVersion: Int
     var body: Data
+    /// When the body was purged (emptied) once delivered; nil while it is whole.
+    var purgedAt: String?
 
     init(row: Row) {
         id = row["id"]
@@ -36,6 +38,7 @@ struct RecordFacts {
         amendsID = row["amends_id"]
         keyVersion = row["key_version"]
         body = row["body"]
+        purgedAt = row["purged_at"]
     }
 
     init(draft d: RecordDraft, authorID: String, authorRole: Role, at now: String, keyVersion: Int, body: [UInt8]) {
@@ -57,14 +60,17 @@ struct RecordFacts {
     static let label = "satchel/record-facts/v2"
 
     /// The sealed body enters as its nonce and tag: unique to one sealing, and
-    /// unforgeable without the data key.
+    /// unforgeable without the data key. A purged record adds its purge time (its body
+    /// is then empty); a record never purged keeps the fields it had before purges
+    /// existed, so its MAC still holds. So a body emptied without the purge's new MAC,
+    /// or a purge undone by putting the old row back, fails.
     var fields: [String?] {
         let b = [UInt8](body)
         let sealRef = b.count >= Sealer.overhead ? (Array(b.prefix(Sealer.nonceBytes)) + Array(b.suffix(Sealer.tagBytes))).hex : b.hex
         return [
             id, kind, subjectID, authorID, authorRole, createdAt, updatedAt, state, finalisedAt, String(formVersion), amendsID,
             String(keyVersion), sealRef,
-        ]
+        ] + (purgedAt.map { ["purged", $0] } ?? [])
     }
 
     func mac(_ keys: VaultKeys) -> Data { Data(keys.mac(.record, Self.label, fields)) }

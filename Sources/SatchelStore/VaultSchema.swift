@@ -27,8 +27,11 @@ enum VaultSchema {
         m.registerMigration("v6 the write mode a record was first sent with") { db in
             try db.execute(sql: v6)
         }
-        m.registerMigration("caseload: pulled reference records and the pull cursor") { db in
-            try db.execute(sql: caseload)
+        m.registerMigration("v7 purge: the body of a delivered record may go") { db in
+            try db.execute(sql: v7)
+        }
+        m.registerMigration("v8 caseload: pulled reference records and the pull cursor") { db in
+            try db.execute(sql: v8)
         }
         return m
     }
@@ -286,11 +289,57 @@ enum VaultSchema {
         BEGIN SELECT RAISE(ABORT, 'an outbox row keeps the write mode it was first sent with'); END;
         """
 
+    /// Retention (`purge`): a final record's body may be emptied, once, with `purged_at`
+    /// set, when every outbox row it has is delivered (at least one) and it is held from
+    /// no destination. Nothing else about it may change, it cannot be un-purged, its
+    /// receipts stay, and it is never queued, held or amended again (its body is gone).
+    /// The new MAC over the facts and `purged_at` is the code's part (`Vault+Purge`).
+    static let v7 = """
+        ALTER TABLE record ADD COLUMN purged_at TEXT;
+
+        DROP TRIGGER record_final_is_immutable;
+        CREATE TRIGGER record_final_is_immutable BEFORE UPDATE ON record
+        WHEN OLD.state = 'final' AND NOT (OLD.purged_at IS NULL AND NEW.purged_at IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'a final record cannot be changed; record an amendment'); END;
+
+        CREATE TRIGGER record_purge_takes_the_body_only BEFORE UPDATE ON record
+        WHEN NEW.purged_at IS NOT OLD.purged_at
+          AND (OLD.state IS NOT 'final' OR OLD.purged_at IS NOT NULL OR length(NEW.body) <> 0
+            OR NEW.state IS NOT OLD.state OR NEW.updated_at IS NOT OLD.updated_at
+            OR NEW.finalised_at IS NOT OLD.finalised_at OR NEW.form_version IS NOT OLD.form_version
+            OR NEW.key_version IS NOT OLD.key_version)
+        BEGIN SELECT RAISE(ABORT, 'a purge empties a final record''s body, once, and changes nothing else'); END;
+
+        CREATE TRIGGER record_purged_only_when_delivered BEFORE UPDATE OF purged_at ON record
+        WHEN NEW.purged_at IS NOT NULL
+          AND (NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = OLD.id AND state = 'delivered')
+            OR EXISTS (SELECT 1 FROM outbox WHERE record_id = OLD.id AND state <> 'delivered')
+            OR EXISTS (SELECT 1 FROM held WHERE record_id = OLD.id))
+        BEGIN SELECT RAISE(ABORT, 'only a record delivered to every destination, and held from none, can be purged'); END;
+
+        CREATE TRIGGER record_is_written_whole BEFORE INSERT ON record
+        WHEN NEW.purged_at IS NOT NULL
+          OR (NEW.amends_id IS NOT NULL AND (SELECT purged_at FROM record WHERE id = NEW.amends_id) IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'a record is written whole, and a purged record cannot be amended'); END;
+
+        CREATE TRIGGER outbox_keeps_the_receipts_of_purged_records BEFORE DELETE ON outbox
+        WHEN (SELECT purged_at FROM record WHERE id = OLD.record_id) IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'the receipts of a purged record stay'); END;
+
+        CREATE TRIGGER outbox_never_queues_a_purged_record BEFORE INSERT ON outbox
+        WHEN (SELECT purged_at FROM record WHERE id = NEW.record_id) IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a purged record cannot be queued: its body is gone'); END;
+
+        CREATE TRIGGER held_never_holds_a_purged_record BEFORE INSERT ON held
+        WHEN (SELECT purged_at FROM record WHERE id = NEW.record_id) IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a purged record cannot be held: its body is gone'); END;
+        """
+
     /// Reference records: what `caseload pull` fetched from a destination's central
     /// system (a colleague's records), sealed, one row per server resource, replaced by a
     /// newer version, never in the outbox (no foreign key could put it there: it is not a
     /// `record`), never amendable. The pull cursor keeps a pull resumable after a cut.
-    static let caseload = """
+    static let v8 = """
         CREATE TABLE reference (
             destination    TEXT NOT NULL,
             resource_type  TEXT NOT NULL,

@@ -62,6 +62,12 @@ extension Session {
         guard header.intact else {
             throw VaultError(.integrity, Vault.damagedRecordMessage(header.id.uuidString.lowercased(), kind: header.kind.rawValue))
         }
+        if let purgedAt = header.purgedAt {
+            throw UseCaseError(
+                .refused,
+                Vault.purgedRecordMessage(header.id, kind: header.kind, purgedAt: purgedAt)
+                    + " It cannot be amended here: ask the team that holds it to correct it, or record what is new as a new record.")
+        }
         guard let record = try vault.read([header.id], reason: "amend").first,
               let payload = try? RecordCodec.payload(kind: header.kind, body: record.body)
         else { throw UseCaseError(.refused, "That record cannot be amended: its body is not one Satchel can read.") }

@@ -76,7 +76,7 @@ extension Session {
             offers.nameAndAddress = [user.name, user.address].compactMap { $0 }.joined(separator: ", ")
         }
         let latestCapacity = try vault.headers(subject: subject, state: .final, kind: .capacity, limit: 1).filter(\.intact)
-        var boundaries = try vault.headers(subject: subject, state: .final, kind: .boundary).filter(\.intact)
+        var boundaries = try vault.headers(subject: subject, state: .final, kind: .boundary, purged: false).filter(\.intact)
         let amended = Set(boundaries.compactMap(\.amendsID))
         boundaries = boundaries.filter { !amended.contains($0.id) }.reversed()  // oldest first, newest version of each
         let opened = try vault.readForSave(latestCapacity.map(\.id) + boundaries.map(\.id), reason: "plan offers")

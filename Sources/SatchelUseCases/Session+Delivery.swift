@@ -7,7 +7,8 @@ extension Session {
     /// Delivers the outbox to each destination (or one): re-asks the policy first. A
     /// destination not confirmed as config.toml defines it now is not run at all (no
     /// record, no token request): its summary says what to run. With `dryRun`, lists what
-    /// would be sent and changes nothing.
+    /// would be sent and changes nothing. Otherwise, once delivered, the bodies
+    /// `[retention] purge-after-days` says are due are purged (`purgedBySync`).
     public func sync(
         destination name: String? = nil, dryRun: Bool, progress: @escaping (String, Int, Int) -> Void = { _, _, _ in }
     ) throws -> [DeliverySummary] {
@@ -20,11 +21,16 @@ extension Session {
             throw UseCaseError(.config, "No destinations are configured. Add one with: destination add NAME --url https://… (or --folder PATH)")
         }
         let states = try destinationConfirmations()
-        return try targets.map { d in
+        purgedBySync = nil
+        let summaries = try targets.map { d in
             var summary = try sync(d, states[d.name], dryRun: dryRun, progress: progress)
             summary.folder = d.folder
             return summary
         }
+        // Retention runs after every real sync, whatever each destination's outcome: it
+        // concerns only records whose receipts are already in the vault.
+        if !dryRun, let purged = try purgeDue(), !purged.items.isEmpty { purgedBySync = purged }
+        return summaries
     }
 
     /// One destination's sync, or why it is not run.

@@ -11,6 +11,8 @@ public struct ExportSummary: Sendable {
     public let records: Int
     /// Records left out because they failed their integrity check: id and kind.
     public let damaged: [(id: UUID, kind: RecordKind)]
+    /// Records left out because their bodies were purged once delivered: id and kind.
+    public let purged: [(id: UUID, kind: RecordKind)]
     public let redacted: Bool
 }
 
@@ -26,7 +28,9 @@ extension Session {
         let format = try ExportFormat(path: path)
         try ExportFile.checkWritable(path, force: force)
         let (id, user) = try resolveUser(reference)
-        let headers = try vault.headers(subject: id, state: .final)
+        let all = try vault.headers(subject: id, state: .final)
+        let purged = all.filter { $0.purgedAt != nil }
+        let headers = all.filter { $0.purgedAt == nil }
             .sorted { ($0.kind == .serviceUser ? 0 : 1, $0.finalisedOrCreatedAt) < ($1.kind == .serviceUser ? 0 : 1, $1.finalisedOrCreatedAt) }
         let opened = try vault.readIntact(headers.map(\.id), purpose: .export, reason: "export \(format.rawValue)")
         let byID = Dictionary(uniqueKeysWithValues: opened.records.map { ($0.header.id, $0) })
@@ -43,19 +47,20 @@ extension Session {
                 throw UseCaseError(.refused, error.message)
             }
         case .txt:
-            bytes = Array(document(user, records, damaged: damaged, redaction: redaction).plainText().utf8)
+            bytes = Array(document(user, records, damaged: damaged, purged: purged, redaction: redaction).plainText().utf8)
         case .pdf:
-            do { bytes = try PDFWriter().render(document(user, records, damaged: damaged, redaction: redaction)) } catch {
+            do { bytes = try PDFWriter().render(document(user, records, damaged: damaged, purged: purged, redaction: redaction)) } catch {
                 throw UseCaseError(.refused, "--out: \(error.message)")
             }
         }
         try ExportFile.write(bytes, to: path, force: force)
-        return ExportSummary(format: format, records: records.count, damaged: damaged.map { ($0.id, $0.kind) }, redacted: redact)
+        return ExportSummary(
+            format: format, records: records.count, damaged: damaged.map { ($0.id, $0.kind) }, purged: purged.map { ($0.id, $0.kind) }, redacted: redact)
     }
 
     // MARK: - The readable document
 
-    func document(_ user: ServiceUser, _ records: [StoredRecord], damaged: [RecordHeader], redaction: Redaction?) -> ReadableDocument {
+    func document(_ user: ServiceUser, _ records: [StoredRecord], damaged: [RecordHeader], purged: [RecordHeader], redaction: Redaction?) -> ReadableDocument {
         var preamble = [
             "Made by Satchel on \(FieldDate.display(clock())) by \(vault.workerName) (\(vault.role.rawValue)).",
             "Final records only, oldest first: \(records.count) record\(records.count == 1 ? "" : "s").",
@@ -65,6 +70,9 @@ extension Session {
         }
         if !damaged.isEmpty {
             preamble.append("\(damaged.count) record(s) failed their integrity check and are not included: \(damaged.map { "\($0.kind.rawValue) \(Self.shortID($0.id))" }.joined(separator: ", ")).")
+        }
+        if !purged.isEmpty {
+            preamble.append("\(purged.count) record(s) were delivered and purged from this device, and are not included (the central systems hold them): \(purged.map { "\($0.kind.rawValue) \(Self.shortID($0.id))" }.joined(separator: ", ")).")
         }
         let sections = records.map { section(for: OutgoingRecord($0, authorName: vault.workerName), redaction: redaction) }
         let title = redaction == nil ? "Mentoring records: \(user.name)" : "Mentoring records: summary"

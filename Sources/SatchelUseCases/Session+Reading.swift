@@ -20,16 +20,25 @@ extension Session {
         return (user, try historyEntries(headers))
     }
 
-    /// The records under `headers`, opened (audited as views) for their summaries.
+    /// The records under `headers`, opened (audited as views) for their summaries. A
+    /// purged record is listed by its header, with when it was purged: nothing is opened.
     func historyEntries(_ headers: [RecordHeader]) throws -> [HistoryEntry] {
-        let opened = try vault.readIntact(headers.map(\.id), purpose: .view, reason: "history")
+        let opened = try vault.readIntact(headers.filter { $0.purgedAt == nil }.map(\.id), purpose: .view, reason: "history")
         let summaries = Dictionary(uniqueKeysWithValues: opened.records.map { ($0.header.id, Self.summary($0)) })
         let damaged = Set(opened.damaged.map(\.id))
         return headers.map { h in
-            HistoryEntry(
+            if let purgedAt = h.purgedAt {
+                return HistoryEntry(header: h, summary: Self.purgedLine(purgedAt))
+            }
+            return HistoryEntry(
                 header: damaged.contains(h.id) ? h.markedDamaged : h,
                 summary: summaries[h.id] ?? "(changed outside Satchel: not shown; run `satchel check`)")
         }
+    }
+
+    /// What stands in for a purged record's content.
+    static func purgedLine(_ purgedAt: Date) -> String {
+        "(delivered and purged on \(FieldDate.display(purgedAt)): the content is with the central systems)"
     }
 
     static func summary(_ r: StoredRecord) -> String {

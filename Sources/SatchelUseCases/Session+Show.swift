@@ -38,6 +38,8 @@ public struct RecordView: Sendable, Encodable {
     /// A case step: the step before it and the one after (PAVE SOP §7-10; not corrections).
     public let follows: String?
     public let followedBy: String?
+    /// When its body was purged, once delivered everywhere it was due: `fields` then says so.
+    public let purgedAt: String?
     public let fields: [Field]
     public let deliveries: [Delivery]
 }
@@ -47,10 +49,16 @@ extension Session {
     /// view (reason "show"). A record that fails its integrity check is refused (`satchel check`).
     public func show(_ reference: String) throws -> RecordView {
         let h = try record(reference, state: nil)
+        var fields: [RecordView.Field] = []
+        if let purgedAt = h.purgedAt {
+            // Nothing to open: the header and the receipts are what is left.
+            guard h.intact else { throw VaultError(.integrity, Vault.damagedRecordMessage(h.id.uuidString.lowercased(), kind: h.kind.rawValue)) }
+            fields = [.init(label: "Purged", value: "delivered and purged on \(FieldDate.display(purgedAt)): its content is no longer on this device; the central systems below hold it")]
+            return try view(h, fields: fields)
+        }
         let opened = try vault.readIntact([h.id], purpose: .view, reason: "show")
         if let problem = opened.damaged.first?.1 { throw VaultError(.integrity, problem) }
         guard let record = opened.records.first else { throw UseCaseError(.badInput, "record: \(Self.short(h.id)) could not be opened.") }
-        var fields: [RecordView.Field] = []
         if h.state == .draft {
             fields = [.init(label: "Draft", value: "not finalised; resume it with drafts --resume \(Self.short(h.id))")]
         } else if let payload = try? RecordCodec.payload(kind: h.kind, body: record.body) {
@@ -58,6 +66,10 @@ extension Session {
         } else {
             fields = [.init(label: "Body", value: "not one this version of Satchel can read")]
         }
+        return try view(h, fields: fields)
+    }
+
+    private func view(_ h: RecordHeader, fields: [RecordView.Field]) throws -> RecordView {
         let users = try serviceUsers()
         // A case step names the step before it like an amendment does; it is shown as what it is.
         let previous = try h.amendsID.flatMap { id in try vault.headers(subject: h.subjectID, state: .final).first { $0.id == id } }
@@ -71,7 +83,7 @@ extension Session {
             createdAt: FieldDate.display(h.createdAt), finalisedAt: h.finalisedAt.map { FieldDate.display($0) },
             amends: stepBefore ? nil : h.amendsID.map(Self.short), amendedBy: stepAfter ? [] : next.map { [Self.short($0.id)] } ?? [],
             follows: stepBefore ? h.amendsID.map(Self.short) : nil, followedBy: stepAfter ? next.map { Self.short($0.id) } : nil,
-            fields: fields, deliveries: try deliveries(of: h))
+            purgedAt: h.purgedAt.map { FieldDate.display($0) }, fields: fields, deliveries: try deliveries(of: h))
     }
 
     private func deliveries(of h: RecordHeader) throws -> [RecordView.Delivery] {

@@ -79,7 +79,7 @@ extension Session {
     /// by any worker with a police mentor or officer recorded as present. The bodies are
     /// opened for their times and who was present (audited with the save that follows).
     func policeContactTimes(of subject: UUID) throws -> (times: [Date], reads: [ReadNote]) {
-        let headers = try vault.headers(subject: subject, state: .final, kind: .contact).filter(\.intact)
+        let headers = try vault.headers(subject: subject, state: .final, kind: .contact, purged: false).filter(\.intact)
         guard !headers.isEmpty else { return ([], []) }
         let byPolice = Set(headers.filter { $0.authorRole == .police }.map(\.id))
         let opened = try vault.readForSave(headers.map(\.id), reason: "SIM 63 check")

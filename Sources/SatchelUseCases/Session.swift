@@ -24,6 +24,8 @@ public final class Session {
     var confirmationCache: [String: DestinationConfirmation]?
     /// How sync reaches the destinations (libcurl unless a test says otherwise).
     let delivery: DeliveryEnvironment
+    /// What the last `sync` purged (`[retention] purge-after-days`); nil when it purged nothing.
+    public internal(set) var purgedBySync: PurgeReport?
 
     public init(
         vault: Vault, configPath: URL? = nil, clock: @escaping @Sendable () -> Date = { Date() },
@@ -139,14 +141,15 @@ public final class Session {
         guard let subject else { return (c, []) }
         var reads: [ReadNote] = []
         // Defaults come from intact records only; a damaged one is named by `satchel check`.
-        // The latest record that states a risk level: a letter or a referral states none.
-        let latest = try vault.headers(subject: subject, state: .final, kinds: RecordKind.allCases.filter(\.statesRisk), limit: 1)
+        // The latest record that states a risk level: a letter or a referral states none. A
+        // purged record's body is gone: the defaults come from what is still on the device.
+        let latest = try vault.headers(subject: subject, state: .final, kinds: RecordKind.allCases.filter(\.statesRisk), purged: false, limit: 1)
         if let latest = latest.first, latest.intact {
             let opened = try vault.readForSave([latest.id], reason: "risk default")
             reads += opened.reads
             c.lastRisk = opened.records.first.flatMap { RecordCodec.statedRisk($0.body) }
         }
-        for h in try vault.headers(subject: subject, state: .final, kind: .risk) where h.intact {
+        for h in try vault.headers(subject: subject, state: .final, kind: .risk, purged: false) where h.intact {
             guard c.lastRiskByDomain.count < RiskDomain.allCases.count else { break }
             let opened = try vault.readForSave([h.id], reason: "risk change")
             reads += opened.reads

@@ -21,14 +21,17 @@ struct VaultDatabaseTests {
         #expect(Set(applied) == [
             "v1 vault, records, outbox, audit", "v2 held records and sealed secrets", "v3 tallies kept by triggers",
             "v4 authenticated facts and confirmed destinations", "v5 disclosures on a lawful basis, recall on withdrawal",
-            "v6 the write mode a record was first sent with",
+            "v6 the write mode a record was first sent with", "v7 purge: the body of a delivered record may go",
+            "v8 caseload: pulled reference records and the pull cursor",
         ])
-        #expect(tables == ["audit", "destination", "held", "outbox", "record", "record_kind", "secret", "tally", "vault"])
+        #expect(tables == ["audit", "destination", "held", "outbox", "pull_cursor", "record", "record_kind", "reference", "secret", "tally", "vault"])
         #expect(triggers == [
-            "audit_is_append_only_delete", "audit_is_append_only_update", "held_only_final_records", "held_or_queued_not_both",
-            "outbox_keeps_its_key", "outbox_keeps_its_write_mode", "outbox_only_final_records", "outbox_rows_leave_when_delivered_or_recalled", "outbox_state_moves_forward",
-            "queued_or_held_not_both",
+            "audit_is_append_only_delete", "audit_is_append_only_update", "held_never_holds_a_purged_record", "held_only_final_records",
+            "held_or_queued_not_both", "outbox_keeps_its_key", "outbox_keeps_its_write_mode", "outbox_keeps_the_receipts_of_purged_records",
+            "outbox_never_queues_a_purged_record", "outbox_only_final_records", "outbox_rows_leave_when_delivered_or_recalled",
+            "outbox_state_moves_forward", "queued_or_held_not_both",
             "record_amends_a_final_record", "record_final_is_immutable", "record_final_is_kept", "record_identity_is_fixed",
+            "record_is_written_whole", "record_purge_takes_the_body_only", "record_purged_only_when_delivered",
             "tally_held_delete", "tally_held_insert", "tally_outbox_delete", "tally_outbox_insert", "tally_outbox_state",
             "tally_record_delete", "tally_record_insert", "tally_record_state",
         ])

@@ -62,7 +62,7 @@ struct ConfigTests {
             ("[destination.a]\nurl = https://x.invalid", "line 2: a value must be a quoted string, a number, true/false or a [list]"),
             ("[destination.a]\nurl = \"https://x.invalid", "line 2: a string is not closed"),
             ("[destination.a]\nurl = \"https://x.invalid\"\nurl = \"https://y.invalid\"", "line 3: url is set twice"),
-            ("[server]\nurl = \"https://x.invalid\"", "[server]: unknown table. Allowed: [destination.NAME], [risk-matrix]."),
+            ("[server]\nurl = \"https://x.invalid\"", "[server]: unknown table. Allowed: [destination.NAME], [risk-matrix], [retention]."),
             ("[destination.a]\nurl = \"https://x.invalid\"\npinned-keys = [\"abc\"]",
              "destination.a.pinned-keys: \"abc\" is not a pin. Use sha256//BASE64 (the public key's SHA-256)."),
             ("[destination.a]\nfolder = \"mnt/niche\"",
@@ -107,6 +107,27 @@ struct ConfigTests {
             high-from = 10
             """)
         #expect(c.riskMatrix == (try RiskMatrix(id: "testshire-rqm", version: 2, mediumFrom: 4, highFrom: 10)))
+    }
+
+    @Test("[retention] purge-after-days: off without it, a number of days with it")
+    func retention() throws {
+        #expect(try SatchelConfig.parse("").purgeAfterDays == nil)
+        #expect(try SatchelConfig.parse("[retention]\npurge-after-days = 30").purgeAfterDays == 30)
+        #expect(try SatchelConfig.parse("[retention]\npurge-after-days = 0").purgeAfterDays == 0)
+    }
+
+    static let days = "a whole number of days from 0 to 3650, counted from a record's last delivery"
+
+    @Test(arguments: [
+        ("[retention]\npurge-after-days = -1", "retention.purge-after-days: -1 is out of range. Allowed: \(days)."),
+        ("[retention]\npurge-after-days = 5000", "retention.purge-after-days: 5000 is out of range. Allowed: \(days)."),
+        ("[retention]\npurge-after-days = \"a month\"", "retention.purge-after-days: must be a whole number, not a string."),
+        ("[retention]\npurge-after-days = 1.5", "retention.purge-after-days: 1.5 is not a whole number."),
+        ("[retention]\nkeep-days = 3", "retention.keep-days: unknown setting. Allowed: purge-after-days."),
+        ("[retention]", "retention.purge-after-days: required (\(days)); leave out [retention] to purge only with `satchel purge`."),
+    ])
+    func retentionMistakes(text: String, message: String) {
+        #expect(throws: SyncError.config(message)) { try SatchelConfig.parse(text) }
     }
 
     static let matrix = "[risk-matrix]\nid = \"testshire-rqm\"\nversion = 2\n"

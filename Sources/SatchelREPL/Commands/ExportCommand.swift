@@ -23,6 +23,10 @@ struct ExportCommand: SessionCommand {
         let summary = try door.session.export(user: user, to: out, redact: redact, force: force)
         let removed = summary.redacted ? "; identifying details removed" : ""
         door.say("Wrote \(summary.records) record\(summary.records == 1 ? "" : "s") to \(out) (\(summary.format.rawValue), mode 0600\(removed)).")
+        if !summary.purged.isEmpty {
+            let named = summary.purged.map { "\($0.kind.rawValue) \($0.id.uuidString.lowercased().prefix(8))" }.joined(separator: ", ")
+            door.say("Not in the file: \(summary.purged.count) record(s) delivered and purged from this device (the central systems hold them): \(named).")
+        }
         if !summary.damaged.isEmpty {
             let named = summary.damaged.map { "\($0.kind.rawValue) \($0.id.uuidString.lowercased().prefix(8))" }.joined(separator: ", ")
             throw CommandFailure(

@@ -17,7 +17,7 @@ public struct SatchelCommand: ParsableCommand {
             PlanCommand.self, ReferralCommand.self, OutcomeCommand.self, ReviewCommand.self, DischargeCommand.self, LetterCommand.self, ShiftCommand.self,
             MDSCommand.self, EnforcementCommand.self, ChartCommand.self, ReportCommand.self, AmendCommand.self, ShowCommand.self, DraftsCommand.self, HistoryCommand.self,
             SyncCommand.self, QueueCommand.self, DestinationCommand.self, StatusCommand.self, PasswdCommand.self, AuditCommand.self,
-            CheckCommand.self, ExportCommand.self, CaseloadCommand.self,
+            CheckCommand.self, ExportCommand.self, CaseloadCommand.self, PurgeCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions

@@ -30,6 +30,11 @@ struct SyncCommand: SessionCommand {
             for r in reports { door.say(Self.render(r)) }
         }
         for gap in gaps { Console.error("Warning: \(gap.warning)") }
+        if let purged = door.session.purgedBySync {
+            // On stderr with --json, so standard output stays one JSON document.
+            let line = "Purged \(purged.items.count) delivered record(s) past the retention period ([retention] purge-after-days): their content is no longer on this device."
+            if json { Console.error(line) } else { door.say(line) }
+        }
         if !dryRun { Self.nameOpenDrafts(door, json: json) }
         if reports.contains(where: { $0.securityWarning != nil }) {
             throw CommandFailure(status: .security, message: reports.compactMap(\.securityWarning).joined(separator: "\n"))

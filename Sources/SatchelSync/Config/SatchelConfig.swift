@@ -23,15 +23,22 @@ import SatchelCore
 /// version = 2
 /// medium-from = 4
 /// high-from = 10
+///
+/// [retention]                          # optional: see SatchelConfig+Retention.swift
+/// purge-after-days = 30
 /// ```
 public struct SatchelConfig: Sendable, Equatable {
     public var destinations: [Destination]
     /// The team's banding of likelihood × impact; Satchel's default when the file has none.
     public var riskMatrix: RiskMatrix
+    /// `[retention] purge-after-days`: purge delivered bodies this many days after their
+    /// last delivery, after each sync. nil (the default): never automatically.
+    public var purgeAfterDays: Int?
 
-    public init(destinations: [Destination] = [], riskMatrix: RiskMatrix = .satchel) {
+    public init(destinations: [Destination] = [], riskMatrix: RiskMatrix = .satchel, purgeAfterDays: Int? = nil) {
         self.destinations = destinations
         self.riskMatrix = riskMatrix
+        self.purgeAfterDays = purgeAfterDays
     }
 
     public static func path(explicit: String?, environment: [String: String]) -> URL {
@@ -67,14 +74,18 @@ public struct SatchelConfig: Sendable, Equatable {
         var config = SatchelConfig()
         for (path, table) in doc.sorted(by: { $0.key.joined(separator: ".") < $1.key.joined(separator: ".") }) {
             if path.isEmpty {
-                if let k = table.keys.sorted().first { throw .config("\(k): keys belong in a [destination.NAME] or [risk-matrix] table.") }
+                if let k = table.keys.sorted().first { throw .config("\(k): keys belong in a [destination.NAME], [risk-matrix] or [retention] table.") }
                 continue
             }
             if path == [riskMatrixTable] {
                 config.riskMatrix = try riskMatrix(table)
                 continue
             }
-            guard path.first == "destination" else { throw .config("[\(path.joined(separator: "."))]: unknown table. Allowed: [destination.NAME], [risk-matrix].") }
+            if path == [retentionTable] {
+                config.purgeAfterDays = try purgeAfterDays(table)
+                continue
+            }
+            guard path.first == "destination" else { throw .config("[\(path.joined(separator: "."))]: unknown table. Allowed: [destination.NAME], [risk-matrix], [retention].") }
             if path.count == 1 { continue }
             guard path.count == 2, let name = path.last else { throw .config("[\(path.joined(separator: "."))]: a destination is [destination.NAME].") }
             config.destinations.append(try destination(name, table))
