@@ -191,6 +191,17 @@ struct CaseloadPullTests {
         #expect(notTheirs.status != 0 && notTheirs.stderr.contains("no involvement consent on record for \"Uncle Testy\""), "\(notTheirs.stderr)")
         let opened = try desk.ok(["open", "testy"]).stdout
         #expect(opened.contains("From the team: caseload pulled just now from fixture: 1 risk assessment, 1 consent."), "\(opened)")
+        let history = try desk.ok(["history", "testy"]).stdout
+        #expect(history.contains("From the team (read-only): 3 pulled records, newest first"), "\(history)")
+        #expect(history.contains("  20/11/2026 10:00  risk assessment: High (clinical) — pulled from fixture, just now"), "\(history)")
+        #expect(history.contains("  19/11/2026 10:00  consent: involve Aunt Testy, given — pulled from fixture, just now"), "\(history)")
+        #expect(!history.contains("Uncle Testy"), "\(history)")
+        #expect(history.contains("(show fixture/RiskAssessment/colleague-testy-r1)"), "\(history)")
+        let pulledShown = try desk.ok(["show", "fixture/RiskAssessment/colleague-testy-r1"]).stdout
+        #expect(pulledShown.contains("risk assessment: High (clinical) — pulled from the team, read-only"), "\(pulledShown)")
+        #expect(pulledShown.contains("fixture/RiskAssessment/colleague-testy-r1, pulled "), "\(pulledShown)")
+        let unknown = try desk.run(["show", "fixture/RiskAssessment/nobody"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("record: no pulled record \"fixture/RiskAssessment/n…\". A pulled record is named DEST/TYPE/ID, as `history` lists it"), "\(unknown.stderr)")
     }
 
     @Test("a destination without caseload is not read")

@@ -111,6 +111,33 @@ public enum PulledRecords {
         return ConsentLedger.Entry(consent: consent, recordedAt: at)
     }
 
+    // MARK: - Listing
+
+    /// When a pulled resource says it happened (assessed, decided, recorded), else when the
+    /// server last changed it; nil when it says neither.
+    public static func date(_ r: ReferenceResource) -> Date? {
+        let json = object(r.body)
+        let period = (json?["period"] as? [String: Any])?["start"] as? String
+        let when = [json?["occurrenceDateTime"] as? String, json?["dateTime"] as? String, json?["created"] as? String, period, r.lastUpdated]
+        return when.compactMap { $0 }.lazy.compactMap(instant).first
+    }
+
+    /// A few words for `history`: "risk assessment: High (clinical)", "consent: involve Aunt
+    /// Testy, given", "response plan", "flag", "encounter"; the type for anything else.
+    public static func summary(_ r: ReferenceResource) -> String {
+        if let risk = risk(r) { return "risk assessment: \(risk.grade.label)\(risk.domain.map { " (\($0.rawValue))" } ?? "")" }
+        if let entry = involvement(r) { return "consent: involve \(entry.consent.with), \(entry.consent.decision.rawValue)" }
+        switch r.resourceType {
+        case "RiskAssessment": return "risk assessment"
+        case "Consent": return "consent"
+        case "CarePlan": return "response plan"
+        case "Flag": return "flag"
+        case "Encounter": return "encounter"
+        case "Patient": return "the person's details"
+        default: return r.resourceType
+        }
+    }
+
     // MARK: - Reading
 
     static func object(_ body: [UInt8]) -> [String: Any]? {
