@@ -142,14 +142,17 @@ extension Vault {
 
     /// Every pulled resource (of one destination, or all), opened; rows that fail their
     /// MAC or do not open are counted, never returned.
-    public func references(destination: String? = nil, subjectID: String? = nil) throws(VaultError) -> ReferenceRead {
+    public func references(destination: String? = nil, subjectID: String? = nil, resourceType: String? = nil) throws(VaultError) -> ReferenceRead {
         let keys = try requireKeys()
         let rows: [Row]
         do {
             rows = try db.vaultRead { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT * FROM reference WHERE (?1 IS NULL OR destination = ?1) AND (?2 IS NULL OR subject_id = ?2) ORDER BY destination, subject_id, resource_type, resource_id",
-                    arguments: [destination, subjectID])
+                    db, sql: """
+                    SELECT * FROM reference WHERE (?1 IS NULL OR destination = ?1) AND (?2 IS NULL OR subject_id = ?2) AND (?3 IS NULL OR resource_type = ?3)
+                    ORDER BY destination, subject_id, resource_type, resource_id
+                    """,
+                    arguments: [destination, subjectID, resourceType])
             }
         } catch { throw error.asVaultError("reading pulled records") }
         var read = ReferenceRead(resources: [], damaged: 0)

@@ -144,21 +144,36 @@ public final class Session {
         // The latest record that states a risk level: a letter or a referral states none. A
         // purged record's body is gone: the defaults come from what is still on the device.
         let latest = try vault.headers(subject: subject, state: .final, kinds: RecordKind.allCases.filter(\.statesRisk), purged: false, limit: 1)
+        var lastRiskAt = Date.distantPast
         if let latest = latest.first, latest.intact {
             let opened = try vault.readForSave([latest.id], reason: "risk default")
             reads += opened.reads
             c.lastRisk = opened.records.first.flatMap { RecordCodec.statedRisk($0.body) }
+            lastRiskAt = latest.finalisedOrCreatedAt
         }
+        var domainAt: [RiskDomain: Date] = [:]
         for h in try vault.headers(subject: subject, state: .final, kind: .risk, purged: false) where h.intact {
             guard c.lastRiskByDomain.count < RiskDomain.allCases.count else { break }
             let opened = try vault.readForSave([h.id], reason: "risk change")
             reads += opened.reads
             guard let r = opened.records.first, let e = try? RecordCodec.decode(RiskAssessmentEntry.self, from: r.body) else { continue }
-            if c.lastRiskByDomain[e.domain] == nil { c.lastRiskByDomain[e.domain] = e.grade }
+            if c.lastRiskByDomain[e.domain] == nil {
+                c.lastRiskByDomain[e.domain] = e.grade
+                domainAt[e.domain] = h.finalisedOrCreatedAt
+            }
+        }
+        // A colleague's records pulled from a central system count when newer than this device's.
+        let pulled = try pulledRecords(for: subject)
+        let pulledRisks = Self.pulledRisks(pulled)
+        if let newest = pulledRisks.first, newest.assessedAt > lastRiskAt { c.lastRisk = newest.grade }
+        for risk in pulledRisks.reversed() {
+            guard let domain = risk.domain, risk.assessedAt > domainAt[domain] ?? .distantPast else { continue }
+            c.lastRiskByDomain[domain] = risk.grade
+            domainAt[domain] = risk.assessedAt
         }
         let (ids, damaged) = try consentIDs(for: subject)
         let opened = try vault.readForSave(ids, reason: "consent check")
-        c.consents = Self.ledger(opened.records, damaged: damaged)
+        c.consents = Self.ledger(opened.records, damaged: damaged, pulled: pulled.compactMap(PulledRecords.involvement))
         let disclosureIDs = try vault.headers(subject: subject, state: .final, kind: .disclosure).filter(\.intact).map(\.id)
         if !disclosureIDs.isEmpty {
             let grants = try vault.readForSave(disclosureIDs, reason: "disclosure check")
@@ -184,8 +199,10 @@ public final class Session {
         return (headers.filter(\.intact).map(\.id), headers.contains { !$0.intact })
     }
 
-    static func ledger(_ records: [StoredRecord], damaged: Bool = false) -> ConsentLedger {
-        var entries: [ConsentLedger.Entry] = []
+    /// `pulled`: a colleague's involvement consents (`PulledRecords.involvement`), for the
+    /// present-person check; they name no agency, so sharing is decided by this device's.
+    static func ledger(_ records: [StoredRecord], damaged: Bool = false, pulled: [ConsentLedger.Entry] = []) -> ConsentLedger {
+        var entries: [ConsentLedger.Entry] = pulled
         for r in records {
             guard let consent = try? RecordCodec.decode(Consent.self, from: r.body) else { continue }
             entries.append(.init(consent: consent, recordedAt: r.header.finalisedOrCreatedAt))

@@ -10,18 +10,24 @@ struct CaseloadPullTests {
     /// A desk whose destination allows reading `Group/team-north`, holding `people` fictional
     /// people, each with one risk assessment and one consent written by a colleague.
     static func desk(people: Int) throws -> CentralSystemDesk {
+        let ids = (1...people).map { "colleague-p\($0)" }
+        let desk = try readingDesk(members: ids)
+        try seed(ids.flatMap { [patient($0), risk("\($0)-r1", $0, "2026-11-20T10:00:00Z", "high"), consent("\($0)-c1", $0)] }, desk)
+        // The first pull's watermark is the server's clock less a second, to the second:
+        // these seeds are older than it.
+        usleep(2_100_000)
+        return desk
+    }
+
+    /// A desk whose destination allows reading `Group/team-north`, with these members.
+    static func readingDesk(members: [String]) throws -> CentralSystemDesk {
         let desk = try CentralSystemDesk()
         let config = desk.dir.appendingPathComponent("config.toml")
         let handle = try FileHandle(forWritingTo: config)
         handle.seekToEndOfFile()
         handle.write(Data("caseload = \"Group/team-north\"\n".utf8))
         try handle.close()
-        let ids = (1...people).map { "colleague-p\($0)" }
-        try desk.server.controlRequest("POST", "/caseload", json: json(["kind": "Group", "id": "team-north", "members": ids]))
-        try seed(ids.flatMap { [patient($0), risk("\($0)-r1", $0, "2026-11-20T10:00:00Z", "high"), consent("\($0)-c1", $0)] }, desk)
-        // The first pull's watermark is the server's clock less a second, to the second:
-        // these seeds are older than it.
-        usleep(2_100_000)
+        try desk.server.controlRequest("POST", "/caseload", json: json(["kind": "Group", "id": "team-north", "members": members]))
         return desk
     }
 
@@ -50,6 +56,29 @@ struct CaseloadPullTests {
             "scope": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"]]],
             "category": [["coding": [["system": "http://loinc.org", "code": "59284-0"]]]],
             "patient": ["reference": "Patient/\(who)"], "policyRule": ["text": "fictional"], "dateTime": "2026-11-19T10:00:00Z",
+        ]
+    }
+
+    /// Satchel's own shapes, as a colleague's device writes them (RiskAssessmentMapping, ConsentMapping).
+    static let satchel = "https://satchel.example"
+
+    static func satchelRisk(_ id: String, _ who: String, _ date: String, _ grade: String, domain: String) -> [String: Any] {
+        [
+            "resourceType": "RiskAssessment", "id": id, "status": "final", "subject": ["reference": "Patient/\(who)"], "occurrenceDateTime": date,
+            "extension": [["url": "\(satchel)/StructureDefinition/current-risk", "valueCoding": ["system": "\(satchel)/CodeSystem/risk-grade", "code": grade]]],
+            "code": ["coding": [["system": "\(satchel)/CodeSystem/risk-domain", "code": domain]]],
+            "prediction": [["qualitativeRisk": ["coding": [["system": "\(satchel)/CodeSystem/risk-grade", "code": grade]]]]],
+        ]
+    }
+
+    static func involvement(_ id: String, _ who: String, with person: String, status: String = "active", date: String) -> [String: Any] {
+        [
+            "resourceType": "Consent", "id": id, "status": status, "dateTime": date,
+            "scope": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"]]],
+            "category": [["coding": [["system": "http://loinc.org", "code": "59284-0"]]], ["coding": [["system": "\(satchel)/CodeSystem/consent-scope", "code": "involve"]]]],
+            "extension": [["url": "\(satchel)/StructureDefinition/consent-method", "valueCode": "verbal"]],
+            "patient": ["reference": "Patient/\(who)"], "policy": [["uri": "\(satchel)/Policy/information-sharing"]],
+            "provision": ["type": status == "active" ? "permit" : "deny", "actor": [["role": ["text": "Participation"], "reference": ["display": person]]]],
         ]
     }
 
@@ -127,6 +156,52 @@ struct CaseloadPullTests {
         #expect(r.status != 0)
         #expect(r.stdout.contains("fixture: caseload not pulled: Couldn't reach fixture (offline)."), "\(r.stdout)\(r.stderr)")
         #expect(try Self.stored(desk).count == 4)
+    }
+
+    @Test("a colleague's High risk assessment and involvement consent, pulled, set the risk default and pass the present-person check")
+    func pulledRecordsAreUsed() throws {
+        let desk = try Self.readingDesk(members: ["colleague-testy", "colleague-other"])
+        try desk.ok(["user", "update", "testy", "--nhs-number", "943 476 5919"])
+        // Testy's Patient on the central system carries their NHS number; the other person is no one on this device.
+        var testy = Self.patient("colleague-testy")
+        testy["identifier"] = [["system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"]]
+        var other = Self.patient("colleague-other")
+        other["identifier"] = [["system": "https://fhir.nhs.uk/Id/nhs-number", "value": "4010232137"]]
+        try Self.seed([
+            testy, other,
+            Self.satchelRisk("colleague-testy-r1", "colleague-testy", "2026-11-20T10:00:00Z", "high", domain: "clinical"),
+            Self.involvement("colleague-testy-c1", "colleague-testy", with: "Aunt Testy", date: "2026-11-19T10:00:00Z"),
+            Self.involvement("colleague-other-c1", "colleague-other", with: "Uncle Testy", date: "2026-11-19T10:00:00Z"),
+        ], desk)
+        let call = ["contact", "add", "--user", "testy", "--kind", "phone", "--where", "phone", "--minutes", "5", "--summary", "A fictional call."]
+        let visit = ["contact", "add", "--user", "testy", "--kind", "face-to-face", "--where", "home", "--minutes", "30", "--summary", "A fictional visit.", "--risk", "low"]
+        // Before the pull: no risk on record to default to, and no consent for Aunt Testy.
+        let noRisk = try desk.run(call)
+        #expect(noRisk.status != 0 && noRisk.stderr.contains("--risk: required"), "\(noRisk.stderr)")
+        let noConsent = try desk.run(visit + ["--present", "Aunt Testy"])
+        #expect(noConsent.status != 0 && noConsent.stderr.contains("--present: no involvement consent on record for \"Aunt Testy\""), "\(noConsent.stderr)")
+
+        _ = try Self.pull(desk)
+        let saved = try desk.add(call)
+        let shown = try desk.ok(["show", saved, "--json"]).stdout
+        #expect(shown.contains("\"Current risk\"") && shown.contains("\"High\""), "\(shown)")
+        _ = try desk.add(visit + ["--present", "Aunt Testy"])
+        // Another person's consent is theirs only.
+        let notTheirs = try desk.run(visit + ["--present", "Uncle Testy"])
+        #expect(notTheirs.status != 0 && notTheirs.stderr.contains("no involvement consent on record for \"Uncle Testy\""), "\(notTheirs.stderr)")
+        let opened = try desk.ok(["open", "testy"]).stdout
+        #expect(opened.contains("From the team: caseload pulled just now from fixture: 1 risk assessment, 1 consent."), "\(opened)")
+        let history = try desk.ok(["history", "testy"]).stdout
+        #expect(history.contains("From the team (read-only): 3 pulled records, newest first"), "\(history)")
+        #expect(history.contains("  20/11/2026 10:00  risk assessment: High (clinical) — pulled from fixture, just now"), "\(history)")
+        #expect(history.contains("  19/11/2026 10:00  consent: involve Aunt Testy, given — pulled from fixture, just now"), "\(history)")
+        #expect(!history.contains("Uncle Testy"), "\(history)")
+        #expect(history.contains("(show fixture/RiskAssessment/colleague-testy-r1)"), "\(history)")
+        let pulledShown = try desk.ok(["show", "fixture/RiskAssessment/colleague-testy-r1"]).stdout
+        #expect(pulledShown.contains("risk assessment: High (clinical) — pulled from the team, read-only"), "\(pulledShown)")
+        #expect(pulledShown.contains("fixture/RiskAssessment/colleague-testy-r1, pulled "), "\(pulledShown)")
+        let unknown = try desk.run(["show", "fixture/RiskAssessment/nobody"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("record: no pulled record \"fixture/RiskAssessment/n…\". A pulled record is named DEST/TYPE/ID, as `history` lists it"), "\(unknown.stderr)")
     }
 
     @Test("a destination without caseload is not read")

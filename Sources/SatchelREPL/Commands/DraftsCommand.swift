@@ -80,6 +80,12 @@ struct HistoryCommand: SessionCommand {
             door.say("\(u.initials): \(Self.count(mine.count)), newest first")
             for e in mine { door.say(Self.line(e)) }
             entries = mine
+            // A colleague's records, pulled read-only (`caseload pull`); not by kind or author: those name this device's records.
+            if kind == nil, author == nil {
+                let pulled = try door.session.pulledHistory(of: try door.session.resolveUser(user).id, since: filter.since)
+                if !pulled.isEmpty { door.say("From the team (read-only): \(pulled.count) pulled record\(pulled.count == 1 ? "" : "s"), newest first") }
+                for p in pulled { door.say(Self.line(p)) }
+            }
         }
         let damaged = entries.filter { !$0.header.intact }.count
         if damaged > 0 {
@@ -87,6 +93,12 @@ struct HistoryCommand: SessionCommand {
                 status: .integrity,
                 message: "\(damaged) record(s) above were changed outside Satchel and are not shown. Run `satchel check`, keep this vault as it is and tell your team lead.")
         }
+    }
+
+    /// A pulled record: when it says it happened, its type and summary, where from and how long ago.
+    static func line(_ p: PulledEntry) -> String {
+        let when = p.date.map { FieldDate.display($0) } ?? "undated".padding(toLength: 16, withPad: " ", startingAt: 0)
+        return "  \(when)  \(p.summary) — pulled from \(p.destination), \(p.pulledAgo) (show \(p.key))"
     }
 
     static func count(_ n: Int) -> String { "\(n) record\(n == 1 ? "" : "s")" }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatchelCore
 import SatchelUseCases
 
 /// `show RECORD`: one record, whole, and where it stands with each destination.
@@ -7,11 +8,23 @@ struct ShowCommand: SessionCommand {
         commandName: "show",
         abstract: "Show one record in full: every field, its author and times, what it amends and what amends it, and its delivery to each destination (opening it is audited).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The record: the first characters of its id, as `history` and `queue` show them.", valueName: "record"))
+    @Argument(help: ArgumentHelp("The record: the first characters of its id, as `history` and `queue` show them; or a pulled record's DEST/TYPE/ID, as `history` shows it.", valueName: "record"))
     var record: String
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func run(in door: Door) throws {
+        if record.contains("/") {
+            // A pulled record (DEST/TYPE/ID): read-only, shown as it came.
+            let p = try door.session.showPulled(record)
+            if json {
+                door.say(String(decoding: p.body, as: UTF8.self))
+                return
+            }
+            door.say("\(p.summary) — pulled from the team, read-only")
+            door.say("  \(p.key), pulled \(FieldDate.display(p.pulledAt)) (\(p.pulledAgo))\(p.lastUpdated.map { "; changed on the server \($0)" } ?? "")")
+            door.say(String(decoding: p.body, as: UTF8.self))
+            return
+        }
         let v = try door.session.show(record)
         if json {
             try door.sayJSON(v)
