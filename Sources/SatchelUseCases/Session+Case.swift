@@ -130,7 +130,8 @@ extension Session {
     /// §10: the GP letter and the person's contacts-and-contingency sheet), each a final
     /// `letter` record routed like any record. Returns their ids and purposes.
     func writeLetters(for payload: any RecordPayload, subject: UUID) throws -> [(id: UUID, purpose: LetterPurpose)] {
-        guard let user = try serviceUsers()[subject] else { return [] }
+        // Every finalise asks: only an outcome or a discharge goes further.
+        guard payload is CaseOutcome || payload is Discharge, let user = try serviceUsers()[subject] else { return [] }
         let letters: [Letter]
         do {
             switch payload {

@@ -15,6 +15,7 @@ extension Session {
             throw UseCaseError(.config, "\(which) configured to allow reading: add caseload = \"Group/ID\" (the team's caseload on that server) to its [destination.NAME] table in config.toml.")
         }
         try dropExpiredReferences()
+        defer { pulledPatientsCache = nil }
         let states = try destinationConfirmations()
         return try targets.map { d in
             if let unconfirmed = states[d.name]?.message(for: d.name) {
@@ -34,11 +35,13 @@ extension Session {
 
     /// `caseload drop`: every pulled record (of one destination, or all) removed at once.
     public func dropCaseload(destination name: String? = nil) throws -> Int {
-        try vault.dropReferences(destination: name)
+        pulledPatientsCache = nil
+        return try vault.dropReferences(destination: name)
     }
 
     /// Pulled records older than their destination's keep period (`caseload-keep-days`).
     func dropExpiredReferences() throws {
+        pulledPatientsCache = nil
         for d in try config().destinations where d.caseload != nil {
             try vault.dropReferences(destination: d.name, pulledBefore: delivery.clock.now().addingTimeInterval(-Double(d.caseloadKeepDays) * 86_400))
         }

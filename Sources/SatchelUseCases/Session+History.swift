@@ -43,10 +43,14 @@ extension Session {
         return filter
     }
 
+    /// The first minute of a day, London time.
+    static func start(of day: FieldDay) -> Date? {
+        Calendar.london.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
+    }
+
     /// A day (from its first minute, London time) or a date and time.
     static func moment(_ text: String, now: Date) throws -> Date {
-        if let day = try? FieldDay.parse(text, field: "since", now: now),
-           let start = Calendar.london.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) {
+        if let day = try? FieldDay.parse(text, field: "since", now: now), let start = start(of: day) {
             return start
         }
         do { return try FieldDate.parse(text, field: "since", now: now) } catch {

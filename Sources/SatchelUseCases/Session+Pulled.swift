@@ -12,12 +12,20 @@ extension Session {
     /// here stays in the vault, unused (docs/sync.md). Rows that fail their MAC are left out.
     func pulledRecords(for subject: UUID) throws -> [ReferenceResource] {
         guard let person = try serviceUsers()[subject] else { return [] }
-        let patients = try vault.references(resourceType: "Patient").resources
+        let patients = try pulledPatients()
         var out: [ReferenceResource] = []
         for (destination, serverID) in PulledRecords.patients(patients, matching: person, id: subject) {
             out += try vault.references(destination: destination, subjectID: serverID).resources
         }
         return out
+    }
+
+    /// The pulled Patients, opened once per session (a form is opened for every capture).
+    func pulledPatients() throws -> [ReferenceResource] {
+        if let cached = pulledPatientsCache { return cached }
+        let patients = try vault.references(resourceType: "Patient").resources
+        pulledPatientsCache = patients
+        return patients
     }
 
     /// A colleague's risk grades (newest first) and involvement consents among `pulled`.

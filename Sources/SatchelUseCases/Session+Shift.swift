@@ -96,10 +96,7 @@ extension Session {
         try writePDF(report.document, size: .standard, dated: clock(), to: path, force: force)
     }
 
-    static func startOfDay(_ now: Date) -> Date {
-        let day = FieldDay.on(now)
-        return Calendar.london.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? now
-    }
+    static func startOfDay(_ now: Date) -> Date { start(of: FieldDay.on(now)) ?? now }
 }
 
 extension ShiftReport {

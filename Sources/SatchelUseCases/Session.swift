@@ -14,6 +14,10 @@ public final class Session {
     /// The service user `open` made current; capture needs no `--user` then.
     public var openUser: UUID?
     private var index: [UUID: ServiceUser]?
+    /// The Patients `caseload pull` stored, opened once per session to link pulled records
+    /// to this device's people (every form asks); forgotten with the index, and after a
+    /// pull or a drop.
+    var pulledPatientsCache: [ReferenceResource]?
     /// Service-user records left out of the index because they failed their integrity check.
     private var damagedServiceUsers = 0
 
@@ -85,7 +89,10 @@ public final class Session {
     }
 
     /// Forgets what was opened (the idle lock wipes it with the keys).
-    public func forgetIndex() { index = nil }
+    public func forgetIndex() {
+        index = nil
+        pulledPatientsCache = nil
+    }
 
     /// Adds a service user just saved to the index, if it is loaded, so the next command
     /// does not re-open (and re-audit) everyone.
