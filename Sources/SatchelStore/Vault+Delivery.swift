@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SatchelCore
 
 /// What a central system's reply meant for one queued record.
 public enum DeliveryResult: Sendable, Equatable {
@@ -120,25 +121,34 @@ extension Vault {
 extension Vault {
     /// The resource each final record is a version of: for a service user's record, the
     /// person (its subject: every update of a person is the same Patient); otherwise the
-    /// first record of its chain of amendments. One query, for a whole sync.
+    /// first record of its chain of amendments. Only a link whose record's MAC holds
+    /// counts: an `amends_id` changed outside Satchel must not make one record a version
+    /// of another's resource (and so overwrite it on the wire). Two queries, for a whole sync.
     public func resourceKeys() throws(VaultError) -> [UUID: UUID] {
-        _ = try requireKeys()
-        let sql = """
-            WITH RECURSIVE chain(id, root) AS (
-                SELECT id, id FROM record WHERE amends_id IS NULL AND state = 'final'
-                UNION ALL
-                SELECT r.id, c.root FROM record r JOIN chain c ON r.amends_id = c.id WHERE r.state = 'final'
-            )
-            SELECT chain.id, CASE record.kind WHEN 'service-user' THEN record.subject_id ELSE chain.root END
-            FROM chain JOIN record ON record.id = chain.id
-            """
+        let keys = try requireKeys()
         do {
             return try db.vaultRead { db in
-                var keys: [UUID: UUID] = [:]
-                for row in try Row.fetchAll(db.cachedStatement(sql: sql)) {
-                    if let id = UUID(uuidString: row[0]), let key = UUID(uuidString: row[1]) { keys[id] = key }
+                var amends: [UUID: UUID] = [:]      // id -> the record it amends, intact links only
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM record WHERE amends_id IS NOT NULL AND state = 'final'"))
+                where RecordFacts(row: row).isIntact(row, keys) {
+                    if let id = UUID(uuidString: row["id"]), let earlier = UUID(uuidString: row["amends_id"]) { amends[id] = earlier }
                 }
-                return keys
+                var finals: [(id: UUID, person: UUID?)] = []
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, subject_id FROM record WHERE state = 'final'")) {
+                    guard let id = UUID(uuidString: row["id"]) else { continue }
+                    let isPerson = (row["kind"] as String?) == RecordKind.serviceUser.rawValue
+                    finals.append((id, isPerson ? UUID(uuidString: row["subject_id"]) : nil))
+                }
+                let final = Set(finals.map(\.id))
+                var out: [UUID: UUID] = [:]
+                for (id, person) in finals {
+                    if let person { out[id] = person; continue }
+                    var root = id
+                    var seen: Set<UUID> = [id]
+                    while let earlier = amends[root], final.contains(earlier), seen.insert(earlier).inserted { root = earlier }
+                    out[id] = root
+                }
+                return out
             }
         } catch { throw error.asVaultError("reading record versions") }
     }

@@ -138,7 +138,7 @@ extension Session {
 
     /// The record that corrects this one, if any.
     func amendedBy(_ id: UUID, _ headers: [UUID: RecordHeader]) -> UUID? {
-        headers.values.first { $0.amendsID == id }?.id
+        headers.values.first { $0.intact && $0.amendsID == id }?.id
     }
 }
 

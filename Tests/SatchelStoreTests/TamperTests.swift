@@ -77,6 +77,24 @@ struct TamperTests {
         #expect(opened.damaged.map(\.id) == [f.contact])
     }
 
+    @Test("an amends_id changed outside Satchel makes no record a version of another's resource")
+    func forgedAmendmentLink() throws {
+        let f = try fixture()
+        defer { f.t.remove() }
+        let other = try SampleRecords.contact(f.t.vault, about: f.first)
+        #expect(try f.t.vault.resourceKeys()[other] == other)
+        // The second contact now claims to amend the first: sent as a version of it, it
+        // would overwrite the first contact's resource at the central system.
+        try tamper(f.t, "UPDATE record SET amends_id = :contact WHERE id = :other", ["contact": f.contact.key, "other": other.key])
+        let keys = try f.t.vault.resourceKeys()
+        #expect(keys[other] == other)
+        #expect(keys[f.contact] == f.contact)
+        // A true amendment still joins its chain.
+        let fix = RecordDraft(kind: .contact, subjectID: f.first, body: Array("{}".utf8), amendsID: f.contact)
+        try f.t.vault.saveFinal(fix, routes: .queueEverywhere)
+        #expect(try f.t.vault.resourceKeys()[fix.id] == f.contact)
+    }
+
     @Test("an older sealed body of the same record put back into its row is caught")
     func replayedBody() throws {
         let t = try TemporaryVault()
