@@ -97,7 +97,9 @@ public enum RecordText {
             ("Likelihood × impact", "\(e.likelihood) × \(e.impact) = \(e.likelihood * e.impact)"),
             ("Grade", e.grade.label),
             ("Risk matrix", "\(e.matrix.code) (\(e.matrix.bands))"),
-        ]
+        ] + (e.endorses.map { d in
+            [("Endorses", "the contributory grade \(d.key)\(d.version.map { " (version \($0))" } ?? "")\(d.gradedBy.map { " by \($0)" } ?? ""), assessed \(FieldDate.display(d.assessedAt))")]
+        } ?? [])
     }
 
     static func top(_ f: TOPForm) -> [Line] {

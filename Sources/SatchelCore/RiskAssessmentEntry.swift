@@ -8,7 +8,8 @@ import Foundation
 /// the domain and the author's role (see ``Authority/forRisk(domain:author:)``).
 ///
 /// JSON keys: `progress`, `mentalState`, `risk`, `plan`, `likelihood`, `impact`,
-/// `grade`, `currentRisk`, `domain`, `authority`, `matrix`.
+/// `grade`, `currentRisk`, `domain`, `authority`, `matrix`, and `endorses` for an
+/// endorsement (`risk endorse`, SIM guide §43).
 public struct RiskAssessmentEntry: RecordPayload {
     public static let recordKind = RecordKind.risk
 
@@ -23,6 +24,9 @@ public struct RiskAssessmentEntry: RecordPayload {
     public let authority: Authority
     /// The matrix that turned likelihood × impact into the grade.
     public let matrix: RiskMatrix
+    /// The colleague's contributory grade this entry makes final (`risk endorse`); nil for
+    /// an entry of the author's own.
+    public internal(set) var endorses: RiskEndorsement?
 
     /// Equal to ``grade``: a risk entry states the level it assesses.
     public var currentRisk: RiskGrade { grade }
@@ -50,7 +54,7 @@ public struct RiskAssessmentEntry: RecordPayload {
     }
 
     enum CodingKeys: String, CodingKey {
-        case progress, mentalState, risk, plan, likelihood, impact, grade, currentRisk, domain, authority, matrix
+        case progress, mentalState, risk, plan, likelihood, impact, grade, currentRisk, domain, authority, matrix, endorses
     }
 
     /// Decoding re-checks the scores and that `grade` and `currentRisk` agree with the
@@ -67,6 +71,7 @@ public struct RiskAssessmentEntry: RecordPayload {
         domain = try c.decode(RiskDomain.self, forKey: .domain)
         authority = try c.decode(Authority.self, forKey: .authority)
         matrix = try c.decodeIfPresent(RiskMatrix.self, forKey: .matrix) ?? .satchel
+        endorses = try c.decodeIfPresent(RiskEndorsement.self, forKey: .endorses)
         let stated = try c.decode(RiskGrade.self, forKey: .currentRisk)
         let derived: RiskGrade
         do {
@@ -93,6 +98,73 @@ public struct RiskAssessmentEntry: RecordPayload {
         try c.encode(domain, forKey: .domain)
         try c.encode(authority, forKey: .authority)
         try c.encode(matrix, forKey: .matrix)
+        try c.encodeIfPresent(endorses, forKey: .endorses)
+    }
+}
+
+/// A colleague's contributory risk grade, pulled from a destination (`caseload pull`), that
+/// the role with the final say endorses (SIM guide §43): the endorsement is a risk entry of
+/// the endorser's with the colleague's assessment, delivered to that destination as the
+/// next version of the same RiskAssessment, now final.
+public struct RiskEndorsement: Codable, Sendable, Equatable {
+    /// The destination it was pulled from and its id there.
+    public let destination: String
+    public let resourceID: String
+    /// The server's version of it that was endorsed (`meta.versionId`), when it said.
+    public let version: String?
+    /// Who graded it, as the resource names them; nil when it does not.
+    public let gradedBy: String?
+    public let assessedAt: Date
+
+    public init(destination: String, resourceID: String, version: String?, gradedBy: String?, assessedAt: Date) {
+        self.destination = destination
+        self.resourceID = resourceID
+        self.version = version
+        self.gradedBy = gradedBy
+        self.assessedAt = assessedAt
+    }
+
+    /// The key `show` and `risk endorse` take: DEST/RiskAssessment/ID.
+    public var key: String { "\(destination)/RiskAssessment/\(resourceID)" }
+}
+
+extension RiskAssessmentEntry {
+    /// The colleague's contributory assessment `pulled`, endorsed by `author`: the same
+    /// words, likelihood, impact and domain, graded on `matrix` (which must give the same
+    /// grade), and final because the author's role has the final say in its domain.
+    public static func endorsing(
+        _ pulled: RiskAssessmentEntry.Contribution, author: Role, matrix: RiskMatrix
+    ) throws(FieldError) -> RiskAssessmentEntry {
+        guard Authority.forRisk(domain: pulled.domain, author: author) == .final else {
+            throw FieldError(field: "record", message: "record: the final say on \(pulled.domain.rawValue) risk is the \(pulled.domain == .clinical ? "clinician" : "police officer")'s (SIM guide §43); a \(author.rawValue) cannot endorse it.")
+        }
+        var entry = try RiskAssessmentEntry(
+            progress: pulled.progress, mentalState: pulled.mentalState, risk: pulled.risk, plan: pulled.plan,
+            likelihood: pulled.likelihood, impact: pulled.impact, domain: pulled.domain, author: author, matrix: matrix)
+        guard entry.grade == pulled.grade else {
+            throw FieldError(field: "record", message: "record: it was graded \(pulled.grade.label) on \(pulled.method ?? "a matrix it does not name"), but \(pulled.likelihood) × \(pulled.impact) is \(entry.grade.label) on this device's matrix \(matrix.code); record your own grade with `risk add`.")
+        }
+        entry.endorses = pulled.endorsement
+        return entry
+    }
+
+    /// A colleague's risk assessment as pulled: what `endorsing` needs of it.
+    public struct Contribution: Sendable, Equatable {
+        public var progress, mentalState, risk, plan: String
+        public var likelihood, impact: Int
+        public var grade: RiskGrade
+        public var domain: RiskDomain
+        /// The matrix's code as the resource names it (`method`).
+        public var method: String?
+        public var endorsement: RiskEndorsement
+
+        public init(progress: String, mentalState: String, risk: String, plan: String, likelihood: Int, impact: Int,
+                    grade: RiskGrade, domain: RiskDomain, method: String?, endorsement: RiskEndorsement) {
+            (self.progress, self.mentalState, self.risk, self.plan) = (progress, mentalState, risk, plan)
+            (self.likelihood, self.impact, self.grade, self.domain) = (likelihood, impact, grade, domain)
+            self.method = method
+            self.endorsement = endorsement
+        }
     }
 }
 

@@ -107,6 +107,14 @@ public struct PulledView: Sendable, Equatable {
 extension Session {
     /// A pulled record by its reference key, `DEST/TYPE/ID` (as `history` lists it).
     public func showPulled(_ key: String) throws -> PulledView {
+        let r = try pulledRecord(key)
+        return PulledView(
+            key: key, summary: PulledRecords.summary(r), pulledAt: r.pulledAt, pulledAgo: Self.age(of: r.pulledAt, now: clock()),
+            lastUpdated: r.lastUpdated, body: r.body)
+    }
+
+    /// A pulled record by its key, DEST/TYPE/ID; a clear error when there is none.
+    func pulledRecord(_ key: String) throws -> ReferenceResource {
         let parts = key.split(separator: "/", maxSplits: 2).map(String.init)
         let found = parts.count == 3
             ? try vault.references(destination: parts[0], resourceType: parts[1]).resources.first { $0.resourceID == parts[2] }
@@ -114,9 +122,7 @@ extension Session {
         guard let r = found else {
             throw UseCaseError(.badInput, "record: no pulled record \(FieldError.quote(key)). A pulled record is named DEST/TYPE/ID, as `history` lists it; `caseload pull` brings them.")
         }
-        return PulledView(
-            key: key, summary: PulledRecords.summary(r), pulledAt: r.pulledAt, pulledAgo: Self.age(of: r.pulledAt, now: clock()),
-            lastUpdated: r.lastUpdated, body: r.body)
+        return r
     }
 
     /// A pulled record's key for `show`.

@@ -52,7 +52,7 @@ extension Door {
         }
     }
 
-    private func report(_ r: CaptureReceipt) {
+    func report(_ r: CaptureReceipt) {
         if let warning = r.configWarning { Console.error(warning) }
         let id = short(r.header.id)
         if r.header.kind == .serviceUser {

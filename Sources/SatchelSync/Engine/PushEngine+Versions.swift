@@ -27,14 +27,25 @@ extension PushEngine {
 
     func rounds(_ ordered: [OutgoingRecord]) -> [[OutgoingRecord]] { Self.rounds(ordered, keys: resourceKeys) }
 
-    /// Each record whose resource is already on the server, pointed at it.
+    /// Each record whose resource is already on the server, pointed at it. An endorsement
+    /// (`risk endorse`) not yet placed goes over the colleague's RiskAssessment it endorses
+    /// when this is the destination it was pulled from: the next version of that resource,
+    /// now final (SIM guide §43).
     func withUpdateTargets(_ records: [OutgoingRecord]) throws -> [OutgoingRecord] {
         let held = try placed()
         return records.map { r in
             var r = r
-            r.updateTarget = held[resourceKeys[r.id] ?? r.id]
+            r.updateTarget = held[resourceKeys[r.id] ?? r.id] ?? endorsedTarget(r)
             return r
         }
+    }
+
+    /// "RiskAssessment/ID" when `r` endorses a risk assessment pulled from this destination.
+    func endorsedTarget(_ r: OutgoingRecord) -> String? {
+        guard r.kind == .risk, let entry = try? RecordCodec.decode(RiskAssessmentEntry.self, from: r.body),
+              let endorsed = entry.endorses, endorsed.destination == destination.name
+        else { return nil }
+        return "RiskAssessment/\(endorsed.resourceID)"
     }
 
     /// The resources on this destination's server and where ("Type/id"), from the receipts

@@ -73,6 +73,44 @@ public enum PulledRecords {
         return Risk(grade: grade, domain: domain, assessedAt: at)
     }
 
+    /// A pulled RiskAssessment as a colleague's contributory grade to endorse (`risk
+    /// endorse`): it must be `preliminary` and carry what Satchel writes — the domain, the
+    /// likelihood and impact, the progress, mental state and risk notes and the plan
+    /// (`RiskAssessmentMapping`). What is missing is named, never guessed.
+    public static func contribution(_ r: ReferenceResource) throws(FieldError) -> RiskAssessmentEntry.Contribution {
+        func refuse(_ why: String) -> FieldError { FieldError(field: "record", message: "record: \(why)") }
+        guard r.resourceType == "RiskAssessment", let json = object(r.body), let graded = risk(r) else {
+            throw refuse("\(r.resourceType)/\(r.resourceID) is not a risk assessment with a grade; only a colleague's contributory risk assessment can be endorsed.")
+        }
+        let status = json["status"] as? String ?? "no status"
+        guard status == "preliminary" else {
+            throw refuse("\(r.resourceType)/\(r.resourceID) is \(status), not a contributory (preliminary) grade: there is nothing to endorse.")
+        }
+        guard let domain = graded.domain else { throw refuse("it does not say its risk domain (clinical or criminal), so who has the final say is not known.") }
+        let prediction = ((json["prediction"] as? [[String: Any]]) ?? []).first
+        let scores = (prediction?["extension"] as? [[String: Any]]) ?? []
+        func score(_ name: String) -> Int? {
+            scores.first { $0["url"] as? String == MappingContext.ext(name) }?["valueInteger"] as? Int
+        }
+        let notes = ((json["note"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }
+        func note(_ heading: String) -> String? {
+            notes.first { $0.hasPrefix(heading + ": ") }.map { String($0.dropFirst(heading.count + 2)) }
+        }
+        guard let likelihood = score("risk-likelihood"), let impact = score("risk-impact") else {
+            throw refuse("it does not carry a likelihood and an impact, so its grade cannot be checked on this device's matrix.")
+        }
+        guard let progress = note("Progress"), let mentalState = note("Mental state"), let riskText = note("Risk"),
+              let plan = json["mitigation"] as? String
+        else { throw refuse("it does not carry the progress, mental state, risk and plan as Satchel writes them; record your own with `risk add`.") }
+        let method = ((json["method"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String
+        let version = r.versionID ?? (json["meta"] as? [String: Any])?["versionId"] as? String
+        let performer = (json["performer"] as? [String: Any])?["display"] as? String
+        return RiskAssessmentEntry.Contribution(
+            progress: progress, mentalState: mentalState, risk: riskText, plan: plan, likelihood: likelihood, impact: impact,
+            grade: graded.grade, domain: domain, method: method,
+            endorsement: RiskEndorsement(destination: r.destination, resourceID: r.resourceID, version: version, gradedBy: performer, assessedAt: graded.assessedAt))
+    }
+
     // MARK: - Consent
 
     /// A pulled Consent as a ledger entry, only for the involvement of a named person

@@ -23,12 +23,19 @@ enum RiskAssessmentMapping {
             "rationale": .string(rationale),
         ]
         let domainText = entry.domain == .clinical ? "Clinical risk" : "Criminal risk"
+        var extensions = c.commonExtensions(currentRisk: entry.currentRisk, authority: entry.authority)
+        var notes = [note("Progress", entry.progress, c), note("Mental state", entry.mentalState, c), note("Risk", entry.risk, c)]
+        if let e = entry.endorses {
+            let what = "the contributory risk assessment RiskAssessment/\(e.resourceID)\(e.version.map { " version \($0)" } ?? "") at \(e.destination)"
+                + (e.gradedBy.map { ", graded by \($0)" } ?? "")
+            extensions.append(["url": .string(MappingContext.ext("endorses")), "valueReference": ["display": .string(what)]])
+            notes.append(note("Endorsed", "\(what), endorsed as final by \(c.record.authorName), whose role has the final say on \(entry.domain.rawValue) risk (SIM guide §43)", c))
+        }
         return .members([
             "resourceType": "RiskAssessment",
             "id": .string(c.recordID),
             "meta": c.meta(),
-            "extension": MappingContext.nonEmpty(c.commonExtensions(currentRisk: entry.currentRisk,
-                                                                    authority: entry.authority)),
+            "extension": MappingContext.nonEmpty(extensions),
             "identifier": [MappingContext.localIdentifier(c.recordID)],
             "status": .string(entry.authority == .final ? "final" : "preliminary"),
             "method": method(entry.matrix),
@@ -38,11 +45,7 @@ enum RiskAssessmentMapping {
             "performer": c.authorReference,
             "prediction": [prediction],
             "mitigation": .string(entry.plan),
-            "note": [
-                note("Progress", entry.progress, c),
-                note("Mental state", entry.mentalState, c),
-                note("Risk", entry.risk, c),
-            ],
+            "note": .array(notes),
         ])
     }
 
