@@ -79,6 +79,7 @@ class App:
         default_uc, per_type = parse_update_create(args.update_create)
         self.fhir = fhirapi.Fhir(self.store, per_type, default_uc, args.if_match_status,
                                  args.invalid_status, token_url=base + "/token")
+        self.fhir.sink = args.sink
         self.log_requests = args.verbose
 
 
@@ -307,6 +308,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.outcome(400, "request body is empty", "required")
 
         if not parts and method == "POST":
+            if app.fhir.sink:
+                return Response(200, fhirapi.sink_response(parsed))
             return Response(200, app.fhir.bundle(parsed, rejects, path))
         if len(parts) == 1 and method == "POST":
             r = app.fhir.create(parts[0], parsed, self.headers.get("If-None-Exist"), rejects, "POST", path)
@@ -405,6 +408,8 @@ class Handler(BaseHTTPRequestHandler):
                 app.fhir.default_update_create, app.fhir.update_create = parse_update_create(uc)
             if "token_ttl" in payload:
                 app.auth.ttl = float(payload["token_ttl"])
+            if "sink" in payload:
+                app.fhir.sink = bool(payload["sink"])
             return Response(200, self.config(), content_type=j)
         return Response(404, {"error": "unknown control endpoint %s %s" % (method, path)}, content_type=j)
 
@@ -412,7 +417,7 @@ class Handler(BaseHTTPRequestHandler):
         app = self.app
         return {"update_create_default": app.fhir.default_update_create,
                 "update_create": app.fhir.update_create, "auth": app.auth.describe(),
-                "tls": app.args.tls, "base": app.base}
+                "tls": app.args.tls, "base": app.base, "sink": app.fhir.sink}
 
 
 def request_refs(path, parsed):
@@ -470,6 +475,9 @@ def build_arg_parser():
                    help="status for resources that fail R4 validation")
     p.add_argument("--faults", default=None, help="JSON file of fault rules to install at start")
     p.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    p.add_argument("--sink", action="store_true",
+                   help="answer every batch entry 201 without validating or storing it (a zero-cost "
+                        "central system: the benchmark of Satchel's own sync ceiling, P3 (d))")
     return p
 
 

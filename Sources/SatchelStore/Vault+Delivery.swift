@@ -119,33 +119,32 @@ extension Vault {
 }
 
 extension Vault {
-    /// The resource each final record is a version of: for a service user's record, the
-    /// person (its subject: every update of a person is the same Patient); otherwise the
-    /// first record of its chain of amendments. Only a link whose record's MAC holds
-    /// counts: an `amends_id` changed outside Satchel must not make one record a version
-    /// of another's resource (and so overwrite it on the wire). Two queries, for a whole sync.
+    /// The resource a final record is a version of, for the records where it is not the
+    /// record itself: a service user's record is a version of the person (its subject:
+    /// every update of a person is the same Patient); an amendment of the first record of
+    /// its chain. A record missing from the map is its own resource (`keys[id] ?? id`).
+    /// Only a link whose record's MAC holds counts: an `amends_id` changed outside Satchel
+    /// must not make one record a version of another's resource (and so overwrite it on
+    /// the wire). Small whatever the vault's size: people and amendments only.
     public func resourceKeys() throws(VaultError) -> [UUID: UUID] {
         let keys = try requireKeys()
         do {
             return try db.vaultRead { db in
                 var amends: [UUID: UUID] = [:]      // id -> the record it amends, intact links only
-                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM record WHERE amends_id IS NOT NULL AND state = 'final'"))
-                where RecordFacts(row: row).isIntact(row, keys) {
-                    if let id = UUID(uuidString: row["id"]), let earlier = UUID(uuidString: row["amends_id"]) { amends[id] = earlier }
-                }
-                var finals: [(id: UUID, person: UUID?)] = []
-                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, subject_id FROM record WHERE state = 'final'")) {
-                    guard let id = UUID(uuidString: row["id"]) else { continue }
-                    let isPerson = (row["kind"] as String?) == RecordKind.serviceUser.rawValue
-                    finals.append((id, isPerson ? UUID(uuidString: row["subject_id"]) : nil))
-                }
-                let final = Set(finals.map(\.id))
                 var out: [UUID: UUID] = [:]
-                for (id, person) in finals {
-                    if let person { out[id] = person; continue }
+                let sql = "SELECT * FROM record WHERE state = 'final' AND (amends_id IS NOT NULL OR kind = 'service-user')"
+                for row in try Row.fetchAll(db.cachedStatement(sql: sql)) where RecordFacts(row: row).isIntact(row, keys) {
+                    guard let id = UUID(uuidString: row["id"]) else { continue }
+                    if (row["kind"] as String?) == RecordKind.serviceUser.rawValue {
+                        if let subject = UUID(uuidString: row["subject_id"]), subject != id { out[id] = subject }
+                    } else if let earlier = UUID(uuidString: row["amends_id"]) {
+                        amends[id] = earlier
+                    }
+                }
+                for id in amends.keys {
                     var root = id
                     var seen: Set<UUID> = [id]
-                    while let earlier = amends[root], final.contains(earlier), seen.insert(earlier).inserted { root = earlier }
+                    while let earlier = amends[root], seen.insert(earlier).inserted { root = earlier }
                     out[id] = root
                 }
                 return out

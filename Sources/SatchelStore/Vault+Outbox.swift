@@ -71,18 +71,21 @@ extension Vault {
         sql += " ORDER BY queued_at, record_id"
         do {
             return try db.vaultRead { db in
-                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).compactMap { r in
-                    guard let id = UUID(uuidString: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
-                    return OutboxEntry(
-                        recordID: id, destination: r["destination"], state: st, attempts: r["attempts"],
-                        lastError: openReason(r["last_error"], .outbox, record: id, destination: r["destination"]),
-                        serverID: r["server_id"], serverVersion: r["server_version"],
-                        disclosureID: (r["disclosure_id"] as String?).flatMap(UUID.init(uuidString:)),
-                        writeMode: (r["write_mode"] as String?).flatMap(OutboxWriteMode.init(rawValue:)),
-                        intact: keys.map { OutboxFacts.isIntact(r, $0) } ?? false)
-                }
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).compactMap { outboxEntry($0, keys) }
             }
         } catch { throw error.asVaultError("reading the outbox") }
+    }
+
+    /// An outbox row as an entry, its MAC checked when the vault is unlocked.
+    func outboxEntry(_ r: Row, _ keys: VaultKeys?) -> OutboxEntry? {
+        guard let id = UUID(uuidString: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
+        return OutboxEntry(
+            recordID: id, destination: r["destination"], state: st, attempts: r["attempts"],
+            lastError: openReason(r["last_error"], .outbox, record: id, destination: r["destination"]),
+            serverID: r["server_id"], serverVersion: r["server_version"],
+            disclosureID: (r["disclosure_id"] as String?).flatMap(UUID.init(uuidString:)),
+            writeMode: (r["write_mode"] as String?).flatMap(OutboxWriteMode.init(rawValue:)),
+            intact: keys.map { OutboxFacts.isIntact(r, $0) } ?? false)
     }
 
     // MARK: - Reasons

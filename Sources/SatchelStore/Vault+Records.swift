@@ -92,19 +92,19 @@ extension Vault {
     public func readIntact(_ ids: [UUID], purpose: ReadPurpose, reason: String) throws(VaultError) -> (records: [StoredRecord], damaged: [(id: UUID, problem: String)]) {
         let keys = try requireKeys()
         let rows = try sealedRows(ids, keys: keys)
-        var good: [SealedRow] = []
+        var good: [StoredRecord] = []
         var damaged: [(id: UUID, problem: String)] = []
         for r in rows {
             if let purgedAt = r.header.purgedAt {
                 damaged.append((r.header.id, Self.purgedRecordMessage(r.header.id, kind: r.header.kind, purgedAt: purgedAt)))
-            } else if r.header.intact, (try? open([r], keys: keys)) != nil {
-                good.append(r)
+            } else if r.header.intact, let opened = try? open([r], keys: keys) {
+                good += opened
             } else {
                 damaged.append((r.header.id, Self.damagedRecordMessage(r.header.id.key, kind: r.header.kind.rawValue)))
             }
         }
         try auditReads(good.map(\.header.id), purpose: purpose, reason: reason, keys: keys)
-        return (try open(good, keys: keys), damaged)
+        return (good, damaged)
     }
 
     private func auditReads(_ ids: [UUID], purpose: ReadPurpose, reason: String, keys: VaultKeys) throws(VaultError) {
@@ -186,7 +186,7 @@ extension Vault {
 
     typealias SealedRow = (header: RecordHeader, body: Data, keyVersion: Int)
 
-    private func sealedRows(_ ids: [UUID], keys: VaultKeys) throws(VaultError) -> [SealedRow] {
+    func sealedRows(_ ids: [UUID], keys: VaultKeys) throws(VaultError) -> [SealedRow] {
         do {
             return try db.vaultRead { db in
                 try ids.map { id in

@@ -27,11 +27,13 @@ extension Session {
     /// records that fail their integrity check are left out (`queue` names them). Their
     /// consents are opened, audited as a view ("privacy notice check").
     public func privacyNoticeGaps(destinations names: [String]? = nil) throws -> [PrivacyNoticeGap] {
-        let headers = Dictionary(uniqueKeysWithValues: try vault.headers(state: .final).map { ($0.id, $0) })
         var shared: [UUID: Set<String>] = [:]
-        for o in try vault.outbox() where o.intact && o.state != .rejected && (names?.contains(o.destination) ?? true) {
-            guard let h = headers[o.recordID], h.intact else { continue }
-            shared[h.kind == .serviceUser ? h.id : h.subjectID, default: []].insert(o.destination)
+        // A page of the outbox at a time: the check runs after every sync, whatever the queue's length.
+        try vault.forEachOutboxPage(states: [.pending, .inFlight, .delivered]) { page, headers in
+            for o in page where o.intact && (names?.contains(o.destination) ?? true) {
+                guard let h = headers[o.recordID], h.intact else { continue }
+                shared[h.subjectID, default: []].insert(o.destination)
+            }
         }
         guard !shared.isEmpty else { return [] }
         let ledgers = try consentLedgers(of: Set(shared.keys), reason: "privacy notice check")

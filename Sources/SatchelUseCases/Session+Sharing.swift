@@ -108,18 +108,16 @@ extension Session {
         // their holds, with what to run as the reason.
         let rules = Dictionary(uniqueKeysWithValues: config.destinations.filter { states[$0.name]?.isConfirmed == true }.map { ($0.name, $0.rule) })
         let held = try vault.held()
-        let pending = try vault.outbox(state: .pending).filter { $0.intact && $0.disclosureID == nil }
         var result = Reevaluation()
-        guard !held.isEmpty || !pending.isEmpty else { return result }
-        let headers = Dictionary(uniqueKeysWithValues: try vault.headers(state: .final).map { ($0.id, $0) })
         var people: [UUID: (ConsentLedger, [DisclosureGrant])] = [:]
         func decision(_ h: RecordHeader, _ rule: SharingRule) throws -> SharingDecision {
             if people[h.subjectID] == nil { people[h.subjectID] = (try consents(for: h.subjectID), try disclosures(for: h.subjectID)) }
             let (ledger, grants) = people[h.subjectID] ?? (ConsentLedger([]), [])
             return SharingPolicy.decide(RecordBrief(id: h.id, kind: h.kind, writtenAt: h.finalisedOrCreatedAt), rule: rule, consents: ledger, disclosures: grants)
         }
+        let heldHeaders = try vault.headers(ids: Array(Set(held.map(\.recordID))))
         for entry in held {
-            guard let h = headers[entry.recordID], subject == nil || h.subjectID == subject else { continue }
+            guard let h = heldHeaders[entry.recordID], subject == nil || h.subjectID == subject else { continue }
             guard let rule = rules[entry.destination] else {
                 let reason = (states[entry.destination] ?? .notConfigured).message(for: entry.destination) ?? Route.notYetChecked
                 if reason != entry.reason { try vault.decide(h.id, destination: entry.destination, route: .hold(reason)) }
@@ -134,20 +132,21 @@ extension Session {
             }
         }
         // Only consent is taken back: a destination whose kinds changed since a record was
-        // queued gets what was queued under the definition the worker confirmed then.
-        for entry in pending {
-            guard let h = headers[entry.recordID], h.intact, subject == nil || h.subjectID == subject, let rule = rules[entry.destination],
-                  rule.kinds.contains(h.kind)
-            else { continue }
-            switch try decision(h, rule) {
-            case .share:
-                continue
-            case .hold(let reason):
-                if try vault.recall(h.id, destination: entry.destination, reason: reason) { result.recalled += 1 }
-            case .disclose(let grant):
-                // Consent no longer covers it, a disclosure does: it goes under the disclosure's basis.
-                if try vault.recall(h.id, destination: entry.destination, reason: "re-queued under disclosure \(Self.short(grant.id))") {
-                    try vault.decide(h.id, destination: entry.destination, route: .disclose(grant.id))
+        // queued gets what was queued under the definition the worker confirmed then. The
+        // queue is read a page at a time (a sync's memory stays flat with its length).
+        try vault.forEachOutboxPage(states: [.pending], subject: subject) { page, headers in
+            for entry in page where entry.intact && entry.disclosureID == nil {
+                guard let h = headers[entry.recordID], h.intact, let rule = rules[entry.destination], rule.kinds.contains(h.kind) else { continue }
+                switch try decision(h, rule) {
+                case .share:
+                    continue
+                case .hold(let reason):
+                    if try vault.recall(h.id, destination: entry.destination, reason: reason) { result.recalled += 1 }
+                case .disclose(let grant):
+                    // Consent no longer covers it, a disclosure does: it goes under the disclosure's basis.
+                    if try vault.recall(h.id, destination: entry.destination, reason: "re-queued under disclosure \(Self.short(grant.id))") {
+                        try vault.decide(h.id, destination: entry.destination, route: .disclose(grant.id))
+                    }
                 }
             }
         }

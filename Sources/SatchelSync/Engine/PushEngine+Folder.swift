@@ -35,7 +35,7 @@ extension PushEngine {
         guard total > 0 else { return }
         var writer = try FolderWriter(path: path)
         let versions = try versionNumbers()
-        var placed = try placedResources()
+        var placed = try vault.placedPeople(destination: destination.name)
         var waiting = 0
         for record in ordered {
             guard record.kind == .serviceUser || placed.contains(record.subjectID) else {

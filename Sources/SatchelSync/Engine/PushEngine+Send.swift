@@ -10,27 +10,165 @@ extension PushEngine {
         case split
     }
 
-    func send(_ ordered: [OutgoingRecord], into report: inout DeliverySummary) throws {
-        let total = ordered.count
-        var settled = 0
+    /// Sends the queue a page at a time, in delivery order — people's Patients first, then
+    /// by stated risk (high, medium, then the rest), oldest first — opening and auditing
+    /// records bundle by bundle, so memory does not grow with the queue. Versions of one
+    /// resource (a record and its amendments) go one round apart, so each amendment is
+    /// written over the version the server already holds; a record whose person's
+    /// Patient is not on the server yet waits.
+    func sendStreamed(into report: inout DeliverySummary) throws {
+        let total = try vault.pendingCount(destination: destination.name)
+        var run = StreamRun(total: total)
         progress(0, total)
         guard total > 0 else { return reportHead(into: &report) }
+        resourceKeys = try vault.resourceKeys()
+        run.roots = Set(resourceKeys.values)
+        for (id, key) in resourceKeys { run.versions[key, default: [key]].append(id) }
         let serverMode = Self.writeMode(try fetchCapabilities())
-        var waiting = 0
-        // Versions of one resource (a record and its amendments) go one round apart, so
-        // each amendment is written over the version the server already holds.
-        for round in rounds(ordered) {
-            let patients = try withUpdateTargets(round.filter { $0.kind == .serviceUser })
-            try deliver(patients, serverMode, &report, &settled, total)
-            let placed = try placedResources()
-            let ready = try withUpdateTargets(round.filter { $0.kind != .serviceUser && placed.contains($0.subjectID) })
-            waiting += round.count - patients.count - ready.count
-            try deliver(ready, serverMode, &report, &settled, total)
+        let page = max(destination.batchSize, 1)
+
+        // People first; then the rest by stated risk: one pass to find the high and
+        // medium ones (kept as ids), one to send the others in order.
+        try eachPendingPage(.people, page) { rows in try ship(rows, serverMode, &run, &report) }
+        try flush(serverMode, &run, &report)
+        run.placedPeople = try vault.placedPeople(destination: destination.name)
+        var high: [UUID] = [], medium: [UUID] = []
+        try eachPendingPage(.others, page) { rows in
+            let risks = try vault.statedRisks(rows.filter(\.entry.intact).map(\.entry.recordID))
+            for row in rows {
+                switch risks[row.entry.recordID] {
+                case .high?: high.append(row.entry.recordID)
+                case .medium?: medium.append(row.entry.recordID)
+                default: break
+                }
+            }
+        }
+        for ids in [high, medium] {
+            for start in stride(from: 0, to: ids.count, by: page) {
+                try ship(try vault.pendingRows(destination: destination.name, records: Array(ids[start..<min(start + page, ids.count)])), serverMode, &run, &report)
+            }
+        }
+        let urgent = Set(high + medium)
+        try eachPendingPage(.others, page) { rows in
+            try ship(rows.filter { !urgent.contains($0.entry.recordID) }, serverMode, &run, &report)
+        }
+        try flush(serverMode, &run, &report)
+        // Later versions of what was just sent, a round at a time (few: amendments).
+        while !run.later.isEmpty {
+            let now = run.later
+            (run.later, run.seen) = ([], [])
+            run.placedPeople = try vault.placedPeople(destination: destination.name)
+            let before = run.shipped
+            for start in stride(from: 0, to: now.count, by: page) {
+                try ship(try vault.pendingRows(destination: destination.name, records: Array(now[start..<min(start + page, now.count)])), serverMode, &run, &report)
+            }
+            try flush(serverMode, &run, &report)
+            // An older version that did not go (it waits for its person) holds the newer ones.
+            if run.shipped == before {
+                run.waiting += run.later.count
+                break
+            }
         }
         if bundlesSent == 0 { reportHead(into: &report) }
-        if waiting > 0 {
-            report.why = "\(waiting) record\(waiting == 1 ? "" : "s") wait for their service user's record to reach \(destination.name) first (see queue)"
+        if run.waiting > 0 {
+            report.why = "\(run.waiting) record\(run.waiting == 1 ? "" : "s") wait for their service user's record to reach \(destination.name) first (see queue)"
         }
+    }
+
+    /// What a streamed run keeps: small whatever the queue's length (people, amendments,
+    /// the ids of high- and medium-risk records).
+    struct StreamRun {
+        let total: Int
+        var settled = 0
+        var waiting = 0
+        /// Records handed to a bundle so far.
+        var shipped = 0
+        /// Resources with more than one version (chain roots and people), and each one's versions.
+        var roots: Set<UUID> = []
+        var versions: [UUID: [UUID]] = [:]
+        /// Resources one of whose versions went this round; versions met after it wait for the next.
+        var seen: Set<UUID> = []
+        var later: [UUID] = []
+        var placedPeople: Set<UUID> = []
+        /// Opened records waiting to fill a bundle (never more than a bundle's worth).
+        var buffer: [OutgoingRecord] = []
+
+        init(total: Int) { self.total = total }
+    }
+
+    /// Each page of pending rows of `kinds`, oldest first, read after the previous one was handled.
+    private func eachPendingPage(_ kinds: QueuedKinds, _ size: Int, _ body: ([QueuedRow]) throws -> Void) throws {
+        var last: QueuedRow?
+        while true {
+            let rows = try vault.pendingPage(destination: destination.name, kinds, after: last, limit: size)
+            guard let end = rows.last else { return }
+            try body(rows)
+            last = end
+        }
+    }
+
+    /// Opens one page of rows for sending: a damaged row or record is quarantined, a later
+    /// version of a resource sent this round waits for the next, a record whose person is
+    /// not on the server waits; the rest join the buffer, sent whenever it fills a bundle.
+    private func ship(_ rows: [QueuedRow], _ serverMode: WriteMode, _ run: inout StreamRun, _ report: inout DeliverySummary) throws {
+        var ready: [QueuedRow] = []
+        for row in rows {
+            let id = row.entry.recordID
+            guard row.entry.intact else {
+                report.quarantined.append(.init(
+                    record: id.uuidString.lowercased(), kind: "outbox row",
+                    reason: "its route was changed outside Satchel; not sent (run `satchel check`)"))
+                continue
+            }
+            // Of a resource's versions, the oldest still queued goes first, one a round.
+            let key = resourceKeys[id] ?? id
+            if key != id || run.roots.contains(id) {
+                let queued = try vault.pendingRows(destination: destination.name, records: run.versions[key] ?? [id])
+                let oldest = queued.min { ($0.createdAt, $0.entry.recordID.uuidString) < ($1.createdAt, $1.entry.recordID.uuidString) }
+                guard oldest?.entry.recordID == id, run.seen.insert(key).inserted else {
+                    run.later.append(id)
+                    continue
+                }
+            }
+            if row.kind != .serviceUser, !run.placedPeople.contains(row.subjectID) {
+                run.waiting += 1
+                continue
+            }
+            if row.entry.writeMode == .conditionalCreate { firstSentByConditionalCreate.insert(id) }
+            ready.append(row)
+        }
+        guard !ready.isEmpty else { return }
+        let opened = try vault.readIntact(ready.map(\.entry.recordID), purpose: .export, reason: "sync \(destination.name)")
+        for (id, problem) in opened.damaged {
+            report.quarantined.append(.init(record: id.uuidString.lowercased(), kind: "record", reason: problem))
+        }
+        var records = opened.records.map { r in
+            var o = OutgoingRecord(r, authorName: vault.workerName)
+            if r.header.kind != .serviceUser { o.rootID = resourceKeys[r.header.id] }
+            return o
+        }
+        try attachBases(&records, ready.map(\.entry), into: &report)
+        let targets = try vault.receipts(destination: destination.name, records: records.flatMap { run.versions[resourceKeys[$0.id] ?? $0.id] ?? [] })
+        records = records.map { r in
+            var r = r
+            let versions = run.versions[resourceKeys[r.id] ?? r.id] ?? []
+            r.updateTarget = versions.lazy.compactMap { targets[$0] }.first ?? endorsedTarget(r)
+            return r
+        }
+        run.shipped += records.count
+        run.buffer += records
+        while run.buffer.count >= destination.batchSize {
+            let bundle = Array(run.buffer.prefix(destination.batchSize))
+            run.buffer.removeFirst(bundle.count)
+            try deliver(bundle, serverMode, &report, &run.settled, run.total)
+        }
+    }
+
+    /// Sends what the buffer holds.
+    private func flush(_ serverMode: WriteMode, _ run: inout StreamRun, _ report: inout DeliverySummary) throws {
+        let bundle = run.buffer
+        run.buffer = []
+        try deliver(bundle, serverMode, &report, &run.settled, run.total)
     }
 
     /// PUT with client ids where every type Satchel writes allows update-as-create;

@@ -60,24 +60,12 @@ public final class PushEngine {
                 try vault.recoverInFlight(destination: destination.name)
             }
             report.held = try vault.held(destination: destination.name).count
-            let queued = try vault.outbox(destination: destination.name, state: .pending)
-            for row in queued where !row.intact {
-                report.quarantined.append(.init(
-                    record: row.recordID.uuidString.lowercased(), kind: "outbox row",
-                    reason: "its route was changed outside Satchel; not sent (run `satchel check`)"))
-            }
-            firstSentByConditionalCreate = Set(queued.filter { $0.intact && $0.writeMode == .conditionalCreate }.map(\.recordID))
-            var ordered = try loadInOrder(queued.filter(\.intact).map(\.recordID), dryRun: dryRun, into: &report)
-            try attachBases(&ordered, queued, into: &report)
-            if dryRun {
-                report.wouldSend = ordered.map { "\($0.kind.rawValue) \($0.id.uuidString.lowercased().prefix(8))" }
-                report.stillQueued = ordered.count
-                return report
-            }
-            if let folder = destination.folder {
-                try deliver(ordered, toFolder: folder, into: &report)
+            // HTTPS: a page of the queue at a time, opened bundle by bundle (memory flat
+            // with the queue's length). A dry run and a folder list or write everything.
+            if !dryRun, destination.folder == nil {
+                try sendStreamed(into: &report)
             } else {
-                try send(ordered, into: &report)
+                try loadAndSend(dryRun: dryRun, into: &report)
             }
         } catch let failure as SyncError {
             stop(&report, failure)
@@ -86,8 +74,29 @@ public final class PushEngine {
         } catch {
             report.why = "\(error)"
         }
-        report.stillQueued = (try? vault.outbox(destination: destination.name).filter { $0.state == .pending || $0.state == .inFlight }.count) ?? report.stillQueued
+        if !dryRun { report.stillQueued = (try? vault.stillQueuedCount(destination: destination.name)) ?? report.stillQueued }
         return report
+    }
+
+    /// A dry run, or a folder: every queued record opened up front, in delivery order.
+    private func loadAndSend(dryRun: Bool, into report: inout DeliverySummary) throws {
+        let queued = try vault.outbox(destination: destination.name, state: .pending)
+        for row in queued where !row.intact {
+            report.quarantined.append(.init(
+                record: row.recordID.uuidString.lowercased(), kind: "outbox row",
+                reason: "its route was changed outside Satchel; not sent (run `satchel check`)"))
+        }
+        firstSentByConditionalCreate = Set(queued.filter { $0.intact && $0.writeMode == .conditionalCreate }.map(\.recordID))
+        var ordered = try loadInOrder(queued.filter(\.intact).map(\.recordID), dryRun: dryRun, into: &report)
+        try attachBases(&ordered, queued, into: &report)
+        if dryRun {
+            report.wouldSend = ordered.map { "\($0.kind.rawValue) \($0.id.uuidString.lowercased().prefix(8))" }
+            report.stillQueued = ordered.count
+            return
+        }
+        if let folder = destination.folder {
+            try deliver(ordered, toFolder: folder, into: &report)
+        }
     }
 
     func stop(_ report: inout DeliverySummary, _ failure: SyncError) {

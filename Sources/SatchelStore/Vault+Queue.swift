@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+import SatchelCore
+
+/// One record queued for a destination with the clear facts of its record that the push
+/// engine orders and groups by: read a page at a time, so a sync's memory does not grow
+/// with the queue (docs/performance.md, P5).
+public struct QueuedRow: Sendable {
+    public let entry: OutboxEntry
+    public let kind: RecordKind
+    public let subjectID: UUID
+    /// The record's creation time as stored (sortable text), and its id: the page's key.
+    public let createdAt: String
+}
+
+/// Which queued records a page holds: people's records (Patients, sent first) or the rest.
+public enum QueuedKinds: Sendable {
+    case people
+    case others
+}
+
+extension Vault {
+    /// Pending rows for a destination whose record is of `kinds`, oldest record first,
+    /// after `after` (the last row of the previous page), at most `limit`.
+    public func pendingPage(destination: String, _ kinds: QueuedKinds, after: QueuedRow?, limit: Int) throws(VaultError) -> [QueuedRow] {
+        var sql = """
+            SELECT outbox.*, record.kind AS record_kind, record.subject_id AS record_subject, record.created_at AS record_created
+            FROM outbox JOIN record ON record.id = outbox.record_id
+            WHERE outbox.destination = ? AND outbox.state = 'pending' AND record.kind \(kinds == .people ? "=" : "<>") 'service-user'
+            """
+        var args: [any DatabaseValueConvertible] = [destination]
+        if let after {
+            sql += " AND (record.created_at, record.id) > (?, ?)"
+            args += [after.createdAt, after.entry.recordID.key]
+        }
+        sql += " ORDER BY record.created_at, record.id LIMIT ?"
+        args.append(limit)
+        return try queuedRows(sql, args)
+    }
+
+    /// The pending rows of these records for a destination, in the order given.
+    public func pendingRows(destination: String, records: [UUID]) throws(VaultError) -> [QueuedRow] {
+        guard !records.isEmpty else { return [] }
+        let sql = """
+            SELECT outbox.*, record.kind AS record_kind, record.subject_id AS record_subject, record.created_at AS record_created
+            FROM outbox JOIN record ON record.id = outbox.record_id
+            WHERE outbox.destination = ? AND outbox.state = 'pending' AND outbox.record_id IN (\(records.map { _ in "?" }.joined(separator: ",")))
+            """
+        let rows = try queuedRows(sql, [destination] + records.map(\.key))
+        let position = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($1, $0) })
+        return rows.sorted { (position[$0.entry.recordID] ?? 0) < (position[$1.entry.recordID] ?? 0) }
+    }
+
+    /// How many rows are pending for a destination.
+    public func pendingCount(destination: String) throws(VaultError) -> Int {
+        do {
+            return try db.vaultRead { db in
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE destination = ? AND state = 'pending'"), arguments: [destination]) ?? 0
+            }
+        } catch { throw error.asVaultError("counting the outbox") }
+    }
+
+    private func queuedRows(_ sql: String, _ args: [any DatabaseValueConvertible]) throws(VaultError) -> [QueuedRow] {
+        let keys = try? requireKeys()
+        do {
+            return try db.vaultRead { db in
+                try Row.fetchAll(db.makeStatement(sql: sql), arguments: StatementArguments(args)).compactMap { r in
+                    guard let entry = outboxEntry(r, keys), let kind = RecordKind(rawValue: r["record_kind"]),
+                          let subject = UUID(uuidString: r["record_subject"])
+                    else { return nil }
+                    return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"])
+                }
+            }
+        } catch { throw error.asVaultError("reading the outbox") }
+    }
+
+    /// The risk each record states, to order a sync by (high first). Opened here and
+    /// dropped at once, not audited: what is sent is opened again, bundle by bundle, and
+    /// audited as an export then. A record that fails its integrity check, was purged or
+    /// states no risk is left out (the engine quarantines the damaged when it opens them).
+    public func statedRisks(_ ids: [UUID]) throws(VaultError) -> [UUID: RiskGrade] {
+        let keys = try requireKeys()
+        var out: [UUID: RiskGrade] = [:]
+        for (h, sealed, kv) in try sealedRows(ids, keys: keys) where h.intact && h.purgedAt == nil {
+            guard let body = try? Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: keys.data),
+                  let risk = RecordCodec.statedRisk(body)
+            else { continue }
+            out[h.id] = risk
+        }
+        return out
+    }
+
+    /// The server's id ("Type/id") of these records where they are delivered to a
+    /// destination, from rows whose MAC holds.
+    public func receipts(destination: String, records: [UUID]) throws(VaultError) -> [UUID: String] {
+        guard !records.isEmpty else { return [:] }
+        let keys = try requireKeys()
+        let sql = "SELECT * FROM outbox WHERE destination = ? AND state = 'delivered' AND record_id IN (\(records.map { _ in "?" }.joined(separator: ",")))"
+        do {
+            return try db.vaultRead { db in
+                var out: [UUID: String] = [:]
+                for r in try Row.fetchAll(db.makeStatement(sql: sql), arguments: StatementArguments([destination] + records.map(\.key))) {
+                    if let e = outboxEntry(r, keys), e.intact, let server = e.serverID { out[e.recordID] = server }
+                }
+                return out
+            }
+        } catch { throw error.asVaultError("reading deliveries") }
+    }
+
+    /// The people whose Patient (any version) a destination holds: an intact delivered row
+    /// for one of their service-user records.
+    public func placedPeople(destination: String) throws(VaultError) -> Set<UUID> {
+        let keys = try requireKeys()
+        let sql = """
+            SELECT outbox.*, record.subject_id AS record_subject FROM outbox JOIN record ON record.id = outbox.record_id
+            WHERE outbox.destination = ? AND outbox.state = 'delivered' AND record.kind = 'service-user'
+            """
+        do {
+            return try db.vaultRead { db in
+                Set(try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [destination])
+                    .filter { OutboxFacts.isIntact($0, keys) }
+                    .compactMap { UUID(uuidString: $0["record_subject"]) })
+            }
+        } catch { throw error.asVaultError("reading deliveries") }
+    }
+}
+
+extension Vault {
+    /// How many rows are still on their way to a destination (pending or in flight).
+    public func stillQueuedCount(destination: String) throws(VaultError) -> Int {
+        do {
+            return try db.vaultRead { db in
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE destination = ? AND state IN ('pending', 'in-flight')"),
+                    arguments: [destination]) ?? 0
+            }
+        } catch { throw error.asVaultError("counting the outbox") }
+    }
+}
+
+extension Vault {
+    /// Every outbox row in `states` (for one destination, or all; about one person, or
+    /// anyone) a page at a time, each page with the headers of its records: what a
+    /// whole-outbox pass (the sharing policy asked again, the privacy-notice check) reads
+    /// without holding the outbox in memory. Rows come in key order (record, destination);
+    /// a row changed by `body` (recalled, released) does not upset the pages after it.
+    public func forEachOutboxPage(
+        states: [OutboxState], destination: String? = nil, subject: UUID? = nil, size: Int = 500,
+        _ body: ([OutboxEntry], [UUID: RecordHeader]) throws -> Void
+    ) throws {
+        let keys = try? requireKeys()
+        var last: (record: String, destination: String)?
+        while true {
+            var sql = "SELECT outbox.* FROM outbox"
+            var args: [any DatabaseValueConvertible] = []
+            if let subject {
+                sql += " JOIN record ON record.id = outbox.record_id WHERE record.subject_id = ?"
+                args.append(subject.key)
+            } else {
+                sql += " WHERE 1"
+            }
+            sql += " AND outbox.state IN (\(states.map { _ in "?" }.joined(separator: ",")))"
+            args += states.map(\.rawValue)
+            if let destination { sql += " AND outbox.destination = ?"; args.append(destination) }
+            if let last { sql += " AND (outbox.record_id, outbox.destination) > (?, ?)"; args += [last.record, last.destination] }
+            sql += " ORDER BY outbox.record_id, outbox.destination LIMIT ?"
+            args.append(size)
+            let rows: [Row]
+            do {
+                rows = try db.vaultRead { db in try Row.fetchAll(db.makeStatement(sql: sql), arguments: StatementArguments(args)) }
+            } catch { throw error.asVaultError("reading the outbox") }
+            guard let end = rows.last else { return }
+            let entries = rows.compactMap { outboxEntry($0, keys) }
+            try body(entries, try headers(ids: Array(Set(entries.map(\.recordID)))))
+            last = (end["record_id"], end["destination"])
+        }
+    }
+
+    /// The headers of these records (their MAC checked), by id.
+    public func headers(ids: [UUID]) throws(VaultError) -> [UUID: RecordHeader] {
+        guard !ids.isEmpty else { return [:] }
+        let keys = try requireKeys()
+        var out: [UUID: RecordHeader] = [:]
+        do {
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = ids[start..<min(start + 500, ids.count)]
+                let sql = "SELECT * FROM record WHERE id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))"
+                let rows = try db.vaultRead { db in try Row.fetchAll(db.makeStatement(sql: sql), arguments: StatementArguments(chunk.map(\.key))) }
+                for r in rows {
+                    let h = try RecordHeader(row: r, intact: RecordFacts(row: r).isIntact(r, keys))
+                    out[h.id] = h
+                }
+            }
+        } catch { throw error.asVaultError("reading records") }
+        return out
+    }
+}
