@@ -240,6 +240,8 @@ class Fhir:
             return resource.get("id") in wanted
         if name == "status":
             return resource.get("status") in wanted
+        if name == "patient" and "patient" not in resource:
+            name = "subject"     # FHIR R4: `patient` searches Flag.subject, Encounter.subject, …
         ref = (resource.get(name) or {}) if isinstance(resource.get(name), dict) else {}
         target = ref.get("reference") or ""
         return any(target == w or target == "Patient/" + w or target.endswith("/" + w) for w in wanted)

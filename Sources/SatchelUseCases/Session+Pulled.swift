@@ -52,6 +52,32 @@ extension Session {
         }
     }
 
+    /// `open`: what a mentor on a doorstep needs of what was pulled — the newest grade in
+    /// each domain (saying when a contributory one awaits endorsement), the active flags and
+    /// the current response plan's items, each naming where it came from.
+    public func caseloadDetails(of subject: UUID) throws -> [String] {
+        let pulled = try pulledRecords(for: subject)
+        var out: [String] = []
+        var graded: Set<String> = []
+        for r in pulled.sorted(by: { (PulledRecords.date($0) ?? .distantPast) > (PulledRecords.date($1) ?? .distantPast) }) {
+            guard let risk = PulledRecords.risk(r) else { continue }
+            let domain = risk.domain?.rawValue ?? "unstated"
+            guard graded.insert(domain).inserted else { continue }
+            let preliminary = (try? PulledRecords.contribution(r)) != nil
+            out.append("latest \(risk.domain.map { "\($0.rawValue) " } ?? "")risk from \(r.destination): \(risk.grade.label), assessed \(FieldDate.display(risk.assessedAt))"
+                + (preliminary ? " (contributory: `risk endorse \(Self.pulledKey(r))`)" : ""))
+        }
+        for r in pulled {
+            if let flag = PulledRecords.flag(r) { out.append("flag from \(r.destination): \(flag)") }
+        }
+        let plans = pulled.filter { $0.resourceType == "CarePlan" }.sorted { (PulledRecords.date($0) ?? .distantPast) > (PulledRecords.date($1) ?? .distantPast) }
+        if let plan = plans.first, let lines = PulledRecords.planLines(plan) {
+            out.append("response plan from \(plan.destination)\(PulledRecords.date(plan).map { ", \(FieldDate.display($0))" } ?? "") (show \(Self.pulledKey(plan))):"
+                + lines.map { "\n    \($0)" }.joined())
+        }
+        return out
+    }
+
     /// `history`: what was pulled about the person, newest first (by when each says it
     /// happened), each with where it came from and how long ago it was pulled.
     public func pulledHistory(of subject: UUID, since: Date? = nil) throws -> [PulledEntry] {

@@ -44,8 +44,22 @@ struct RiskEndorseTests {
 
     @Test("a clinician endorses a police colleague's contributory clinical grade: one RiskAssessment, version 2, final, by the clinician")
     func endorse() throws {
-        let desk = try Self.desk([Self.contribution("colleague-testy-r1", "colleague-testy")])
+        let plan: [String: Any] = [
+            "resourceType": "CarePlan", "id": "colleague-testy-plan", "status": "active", "intent": "plan",
+            "subject": ["reference": "Patient/colleague-testy"], "created": "2026-11-18T10:00:00Z",
+            "note": [["text": "Places of safety: the fictional day centre"], ["text": "Nominated people: Aunt Testy"]],
+        ]
+        let flag: [String: Any] = [
+            "resourceType": "Flag", "id": "colleague-testy-flag", "status": "active",
+            "subject": ["reference": "Patient/colleague-testy"], "code": ["text": "Fictional flag: visit in pairs"],
+        ]
+        let desk = try Self.desk([Self.contribution("colleague-testy-r1", "colleague-testy"), plan, flag])
         let key = "fixture/RiskAssessment/colleague-testy-r1"
+        // On the doorstep, `open` shows the colleague's grade awaiting endorsement, the flag and the plan.
+        let opened = try desk.ok(["open", "testy"]).stdout
+        #expect(opened.contains("  latest clinical risk from fixture: High, assessed 20/11/2026 10:00 (contributory: `risk endorse \(key)`)"), "\(opened)")
+        #expect(opened.contains("  flag from fixture: Fictional flag: visit in pairs"), "\(opened)")
+        #expect(opened.contains("  response plan from fixture, 18/11/2026 10:00 (show fixture/CarePlan/colleague-testy-plan):\n    Places of safety: the fictional day centre\n    Nominated people: Aunt Testy"), "\(opened)")
         // Nobody at a terminal to confirm, and no --yes: a usage error, nothing saved.
         let unconfirmed = try desk.run(["risk", "endorse", key])
         #expect(unconfirmed.status == 64 && unconfirmed.stderr.contains("add --yes in a script"), "\(unconfirmed.stderr)")

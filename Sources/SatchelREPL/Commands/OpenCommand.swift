@@ -15,6 +15,7 @@ struct OpenCommand: SessionCommand {
         door.say("Opened \(u.initials): records you add now are about them; `close` to stop.")
         if let state = try door.session.caseSummary(of: id) { door.say("Case: \(state).") }
         for note in try door.session.caseloadNotes(of: id) { door.say("From the team: \(note).") }
+        for detail in try door.session.caseloadDetails(of: id) { door.say("  \(detail)") }
         let standing = try door.session.standing(of: id)
         if let note = standing.engagement.returnNote { door.say(note) }
         for warning in standing.warnings { Console.error("Warning: \(warning)") }

@@ -149,6 +149,25 @@ public enum PulledRecords {
         return ConsentLedger.Entry(consent: consent, recordedAt: at)
     }
 
+    // MARK: - Plans and flags
+
+    /// A pulled Flag's words (`code.text`, else its first coding's display), when it is active.
+    public static func flag(_ r: ReferenceResource) -> String? {
+        guard r.resourceType == "Flag", let json = object(r.body), (json["status"] as? String ?? "active") == "active" else { return nil }
+        let code = json["code"] as? [String: Any]
+        let coding = (code?["coding"] as? [[String: Any]])?.first
+        return (code?["text"] as? String) ?? (coding?["display"] as? String) ?? (coding?["code"] as? String)
+    }
+
+    /// A pulled active CarePlan's lines: its notes (Satchel writes each §26 item as
+    /// "Label: value"), else its description. Nil for any other resource.
+    public static func planLines(_ r: ReferenceResource) -> [String]? {
+        guard r.resourceType == "CarePlan", let json = object(r.body), (json["status"] as? String ?? "active") == "active" else { return nil }
+        let notes = ((json["note"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }
+        if !notes.isEmpty { return notes }
+        return (json["description"] as? String).map { [$0] } ?? []
+    }
+
     // MARK: - Listing
 
     /// When a pulled resource says it happened (assessed, decided, recorded), else when the
