@@ -99,6 +99,12 @@ extension Vault {
                 if tallied != counted {
                     note("status counts", "the tallies behind `satchel status` do not match the records and routes: they were changed outside Satchel")
                 }
+                // Pulled records: a damaged one is left out wherever they are read; named here.
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM reference ORDER BY destination, resource_type, resource_id")
+                where Self.openReference(row, keys) == nil {
+                    let key = "\(row["destination"] as String? ?? "?")/\(row["resource_type"] as String? ?? "?")/\(row["resource_id"] as String? ?? "?")"
+                    note("pulled record \(key)", "it was changed outside Satchel: it is left out (`caseload drop` and pull again)")
+                }
                 for row in try Row.fetchAll(db, sql: "SELECT name, sealed FROM secret ORDER BY name") {
                     let name: String = row["name"]
                     if (try? Sealer.open([UInt8](row["sealed"] as Data), associatedData: Self.secretAD(name, keyVersion: keyVersion), key: keys.data)) == nil {

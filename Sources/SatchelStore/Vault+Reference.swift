@@ -157,21 +157,27 @@ extension Vault {
         } catch { throw error.asVaultError("reading pulled records") }
         var read = ReferenceRead(resources: [], damaged: 0)
         for row in rows {
-            let sealed = [UInt8](row["body"] as Data)
-            let at: String = row["pulled_at"]
-            let version: Int = row["key_version"]
-            guard let pulledAt = Timestamp.date(at) else { read.damaged += 1; continue }
-            var r = ReferenceResource(
-                destination: row["destination"], resourceType: row["resource_type"], resourceID: row["resource_id"], subjectID: row["subject_id"],
-                versionID: row["version_id"], lastUpdated: row["last_updated"], pulledAt: pulledAt, body: [])
-            let fields = Self.referenceFields(r, pulledAt: at, keyVersion: version, sealed: sealed)
-            guard keys.verify(.record, Self.referenceLabel, fields, against: (row["mac"] as Data?).map { [UInt8]($0) }),
-                  let body = try? Sealer.open(sealed, associatedData: Self.referenceAD(r, keyVersion: version), key: keys.data)
-            else { read.damaged += 1; continue }
-            r.body = body
-            read.resources.append(r)
+            if let r = Self.openReference(row, keys) { read.resources.append(r) } else { read.damaged += 1 }
         }
         return read
+    }
+
+    /// A reference row opened: nil when its MAC fails or its body does not open (changed
+    /// outside Satchel).
+    static func openReference(_ row: Row, _ keys: VaultKeys) -> ReferenceResource? {
+        let sealed = [UInt8](row["body"] as Data)
+        let at: String = row["pulled_at"]
+        let version: Int = row["key_version"]
+        guard let pulledAt = Timestamp.date(at) else { return nil }
+        var r = ReferenceResource(
+            destination: row["destination"], resourceType: row["resource_type"], resourceID: row["resource_id"], subjectID: row["subject_id"],
+            versionID: row["version_id"], lastUpdated: row["last_updated"], pulledAt: pulledAt, body: [])
+        let fields = Self.referenceFields(r, pulledAt: at, keyVersion: version, sealed: sealed)
+        guard keys.verify(.record, Self.referenceLabel, fields, against: (row["mac"] as Data?).map { [UInt8]($0) }),
+              let body = try? Sealer.open(sealed, associatedData: Self.referenceAD(r, keyVersion: version), key: keys.data)
+        else { return nil }
+        r.body = body
+        return r
     }
 
     /// Removes pulled resources: a destination's (or all), those pulled before `olderThan`,

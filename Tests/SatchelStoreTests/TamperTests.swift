@@ -95,6 +95,27 @@ struct TamperTests {
         #expect(try f.t.vault.resourceKeys()[fix.id] == f.contact)
     }
 
+    @Test("a pulled record changed outside Satchel is left out and named by check", arguments: [
+        "UPDATE reference SET subject_id = 'someone-else' WHERE resource_id = 'ra-1'",
+        "UPDATE reference SET body = zeroblob(length(body)) WHERE resource_id = 'ra-1'",
+        "UPDATE reference SET pulled_at = '2099-01-01T00:00:00.000Z' WHERE resource_id = 'ra-1'",
+    ])
+    func pulledRecord(sql: String) throws {
+        let f = try fixture()
+        defer { f.t.remove() }
+        let body = Array(#"{"resourceType":"RiskAssessment","id":"ra-1","status":"final"}"#.utf8)
+        try f.t.vault.storeReferences([
+            ReferenceResource(destination: "nhs-epr", resourceType: "RiskAssessment", resourceID: "ra-1", subjectID: "p-1",
+                              versionID: "1", lastUpdated: nil, pulledAt: Date(), body: body),
+        ], cursor: PullCursor(), destination: "nhs-epr")
+        #expect(try f.t.vault.references().resources.count == 1)
+        #expect(try problems(f.t) == [])
+        try tamper(f.t, sql)
+        let read = try f.t.vault.references()
+        #expect(read.resources.isEmpty && read.damaged == 1)
+        #expect(try problems(f.t).contains { $0.hasPrefix("pulled record nhs-epr/RiskAssessment/ra-1: it was changed outside Satchel") })
+    }
+
     @Test("an older sealed body of the same record put back into its row is caught")
     func replayedBody() throws {
         let t = try TemporaryVault()
