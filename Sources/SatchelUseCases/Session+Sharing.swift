@@ -111,7 +111,8 @@ extension Session {
         let pending = try vault.outbox(state: .pending).filter { $0.intact && $0.disclosureID == nil }
         var result = Reevaluation()
         guard !held.isEmpty || !pending.isEmpty else { return result }
-        let headers = Dictionary(uniqueKeysWithValues: try vault.headers(state: .final).map { ($0.id, $0) })
+        // One person's records when asked about one person (a consent or disclosure just recorded).
+        let headers = Dictionary(uniqueKeysWithValues: try vault.headers(subject: subject, state: .final).map { ($0.id, $0) })
         var people: [UUID: (ConsentLedger, [DisclosureGrant])] = [:]
         func decision(_ h: RecordHeader, _ rule: SharingRule) throws -> SharingDecision {
             if people[h.subjectID] == nil { people[h.subjectID] = (try consents(for: h.subjectID), try disclosures(for: h.subjectID)) }
