@@ -13,11 +13,13 @@ public struct HeldEntry: Sendable, Equatable {
 }
 
 extension Vault {
-    public func held(destination: String? = nil) throws(VaultError) -> [HeldEntry] {
+    /// The held rows (all, or one record's), each marked intact or not.
+    public func held(destination: String? = nil, record: UUID? = nil) throws(VaultError) -> [HeldEntry] {
         let keys = try? requireKeys()
-        var sql = "SELECT * FROM held"
+        var sql = "SELECT * FROM held WHERE 1"
         var args: [any DatabaseValueConvertible] = []
-        if let destination { sql += " WHERE destination = ?"; args.append(destination) }
+        if let destination { sql += " AND destination = ?"; args.append(destination) }
+        if let record { sql += " AND record_id = ?"; args.append(record.key) }
         sql += " ORDER BY held_at, record_id"
         do {
             return try db.vaultRead { db in

@@ -33,6 +33,9 @@ enum VaultSchema {
         m.registerMigration("v8 caseload: pulled reference records and the pull cursor") { db in
             try db.execute(sql: v8)
         }
+        m.registerMigration("v9 a person's records by kind") { db in
+            try db.execute(sql: v9)
+        }
         return m
     }
 
@@ -364,5 +367,12 @@ enum VaultSchema {
             completed_at   TEXT,
             mac            BLOB NOT NULL
         ) WITHOUT ROWID;
+        """
+
+    /// A form's context reads a person's records of a few kinds (their consents, risk
+    /// entries, permission, latest capacity assessment): by subject and kind, newest first,
+    /// so a save reads those rows and not the person's whole history (contacts, TOPs).
+    static let v9 = """
+        CREATE INDEX record_by_subject_kind ON record(subject_id, kind, created_at);
         """
 }

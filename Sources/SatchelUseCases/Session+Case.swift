@@ -12,7 +12,7 @@ import SatchelSync
 extension Session {
     /// The newest record of the person's latest case chain (nil when they have no case).
     func caseHead(of subject: UUID) throws -> RecordHeader? {
-        let headers = try vault.headers(subject: subject, state: .final).filter { RecordKind.caseKinds.contains($0.kind) }
+        let headers = try vault.headers(subject: subject, state: .final, kinds: RecordKind.allCases.filter(RecordKind.caseKinds.contains))
         let continued = Set(headers.compactMap(\.amendsID))
         return headers.first { !continued.contains($0.id) }  // newest first
     }

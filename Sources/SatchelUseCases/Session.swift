@@ -143,7 +143,10 @@ public final class Session {
 
     /// What a form about `subject` needs to know. The bodies opened for it are not
     /// audited yet: their notes come back with the context, for the save that follows.
-    func context(for subject: UUID?) throws -> (FormContext, [ReadNote]) {
+    /// Each read is of the few kinds it needs (`record_by_subject_kind`), or the newest
+    /// record only, never the person's whole history; the latest grade per risk domain is
+    /// read only for a risk entry (`riskByDomain`), the one form that shows it.
+    func context(for subject: UUID?, riskByDomain: Bool = false) throws -> (FormContext, [ReadNote]) {
         var c = FormContext(now: clock(), role: vault.role)
         guard let subject else { return (c, []) }
         var reads: [ReadNote] = []
@@ -159,7 +162,8 @@ public final class Session {
             lastRiskAt = latest.finalisedOrCreatedAt
         }
         var domainAt: [RiskDomain: Date] = [:]
-        for h in try vault.headers(subject: subject, state: .final, kind: .risk, purged: false) where h.intact {
+        // Newest first until each domain has its grade: all of them when one domain was never graded.
+        for h in try riskByDomain ? vault.headers(subject: subject, state: .final, kind: .risk, purged: false) : [] where h.intact {
             guard c.lastRiskByDomain.count < RiskDomain.allCases.count else { break }
             let opened = try vault.readForSave([h.id], reason: "risk change")
             reads += opened.reads
@@ -173,7 +177,7 @@ public final class Session {
         let pulled = try pulledRecords(for: subject)
         let pulledRisks = Self.pulledRisks(pulled)
         if let newest = pulledRisks.first, newest.assessedAt > lastRiskAt { c.lastRisk = newest.grade }
-        for risk in pulledRisks.reversed() {
+        for risk in pulledRisks.reversed() where riskByDomain {
             guard let domain = risk.domain, risk.assessedAt > domainAt[domain] ?? .distantPast else { continue }
             c.lastRiskByDomain[domain] = risk.grade
             domainAt[domain] = risk.assessedAt
