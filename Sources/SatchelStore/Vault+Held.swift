@@ -13,11 +13,12 @@ public struct HeldEntry: Sendable, Equatable {
 }
 
 extension Vault {
-    public func held(destination: String? = nil) throws(VaultError) -> [HeldEntry] {
+    public func held(destination: String? = nil, record: UUID? = nil) throws(VaultError) -> [HeldEntry] {
         let keys = try? requireKeys()
-        var sql = "SELECT * FROM held"
+        var sql = "SELECT * FROM held WHERE 1"
         var args: [any DatabaseValueConvertible] = []
-        if let destination { sql += " WHERE destination = ?"; args.append(destination) }
+        if let record { sql += " AND record_id = ?"; args.append(record.key) }
+        if let destination { sql += " AND destination = ?"; args.append(destination) }
         sql += " ORDER BY held_at, record_id"
         do {
             return try db.vaultRead { db in

@@ -61,11 +61,13 @@ extension Vault {
             .execute(arguments: [recordID, destination, facts.queuedAt, facts.disclosureID, facts.mac(keys)])
     }
 
-    /// The outbox rows, each marked intact or not (a row whose MAC fails is never sent).
-    public func outbox(destination: String? = nil, state: OutboxState? = nil) throws(VaultError) -> [OutboxEntry] {
+    /// The outbox rows (of one record, when given), each marked intact or not (a row whose
+    /// MAC fails is never sent).
+    public func outbox(destination: String? = nil, state: OutboxState? = nil, record: UUID? = nil) throws(VaultError) -> [OutboxEntry] {
         let keys = try? requireKeys()
         var sql = "SELECT * FROM outbox WHERE 1"
         var args: [any DatabaseValueConvertible] = []
+        if let record { sql += " AND record_id = ?"; args.append(record.key) }
         if let destination { sql += " AND destination = ?"; args.append(destination) }
         if let state { sql += " AND state = ?"; args.append(state.rawValue) }
         sql += " ORDER BY queued_at, record_id"

@@ -106,8 +106,8 @@ extension Session {
         var receipt = CaptureReceipt(
             header: header, alias: answers.given("alias"),
             initials: capture.kind == .serviceUser ? nil : users[header.subjectID]?.initials,
-            queuedFor: (try? vault.outbox().filter { $0.recordID == header.id }.count) ?? 0,
-            heldFrom: (try? vault.held().filter { $0.recordID == header.id }.count) ?? 0,
+            queuedFor: (try? vault.outbox(record: header.id).count) ?? 0,
+            heldFrom: (try? vault.held(record: header.id).count) ?? 0,
             released: again.released, note: built.note, configWarning: configWarning)
         receipt.recalled = again.recalled
         receipt.letters = try writeLetters(for: built.payload, subject: header.subjectID)

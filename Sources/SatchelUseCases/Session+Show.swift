@@ -88,9 +88,9 @@ extension Session {
 
     private func deliveries(of h: RecordHeader) throws -> [RecordView.Delivery] {
         var out: [RecordView.Delivery] = []
-        let outbox = try vault.outbox()
+        let outbox = try vault.outbox(record: h.id)
         let correction = try correction(of: h)
-        for o in outbox where o.recordID == h.id {
+        for o in outbox {
             guard o.intact else {
                 out.append(.init(destination: o.destination, state: "damaged", serverID: nil, serverVersion: nil,
                                  reason: "changed outside Satchel: not sent", fix: "run `satchel check`"))
@@ -108,7 +108,7 @@ extension Session {
             out.append(.init(destination: o.destination, state: o.state.rawValue, serverID: o.serverID, serverVersion: o.serverVersion,
                              reason: o.state == .delivered ? nil : o.lastError, fix: fix))
         }
-        for held in try vault.held() where held.recordID == h.id {
+        for held in try vault.held(record: h.id) {
             out.append(.init(destination: held.destination, state: held.intact ? "held" : "damaged", serverID: nil, serverVersion: nil,
                              reason: held.intact ? held.reason : "changed outside Satchel: not released", fix: nil))
         }
