@@ -90,6 +90,7 @@ extension Session {
         var out: [RecordView.Delivery] = []
         let outbox = try vault.outbox(record: h.id)
         let correction = try correction(of: h)
+        let correctionRows = try correction.map { try vault.outbox(record: $0.id) } ?? []
         for o in outbox {
             guard o.intact else {
                 out.append(.init(destination: o.destination, state: "damaged", serverID: nil, serverVersion: nil,
@@ -99,7 +100,7 @@ extension Session {
             var fix: String?
             if o.state == .rejected {
                 if let c = correction {
-                    let arrived = outbox.contains { $0.recordID == c.id && $0.destination == o.destination && $0.state == .delivered }
+                    let arrived = correctionRows.contains { $0.recordID == c.id && $0.destination == o.destination && $0.state == .delivered }
                     fix = arrived ? "resolved by \(Self.short(c.id)), delivered in its place" : "corrected by \(Self.short(c.id)), not delivered yet"
                 } else {
                     fix = "correct it with `amend \(Self.short(h.id))`\(h.kind == .serviceUser ? " (or `user update`)" : ""): the correction is sent in its place"
