@@ -92,28 +92,61 @@ public enum AuditLog {
         Sodium.sha256(prev + canonical)
     }
 
-    /// Appends an entry. With the keys (the vault unlocked), the anchor moves to the new
-    /// entry — but only after the anchored entry and every link from it to the head were
-    /// checked: a log rewritten or cut short while the vault was closed is never blessed
-    /// by the next action; the entry is still written and the anchor stays where the
-    /// log was last known good, so `audit verify` and `satchel check` go on naming the break.
+    /// Appends one entry in a transaction of its own making (`Batch` for several).
     @discardableResult
     static func append(
         _ db: Database, _ action: AuditAction, actor: String?, record: String? = nil, detail: String = "",
         at date: Date, keys: VaultKeys?
     ) throws -> Entry {
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
-        let seq: Int64 = (last?["seq"] ?? 0) + 1
-        let prev: [UInt8] = last.map { [UInt8]($0["hash"] as Data) } ?? genesis
-        let at = Timestamp.string(date)
-        let h = hash(prev: prev, canonical: canonical(seq: seq, at: at, action: action.rawValue, actorID: actor, recordID: record, detail: detail))
-        let anchorHolds = try keys.map { try anchoredSegmentIsIntact(db, keys: $0) } ?? false
-        try db.cachedStatement(sql: "INSERT INTO audit (seq, at, action, actor_id, record_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [seq, at, action.rawValue, actor, record, detail, Data(prev), Data(h)])
-        if let keys, anchorHolds {
-            try anchor(db, seq: seq, hash: h, keys: keys)
+        var batch = Batch(keys: keys)
+        let entry = try batch.append(db, action, actor: actor, record: record, detail: detail, at: date)
+        try batch.seal(db)
+        return entry
+    }
+
+    /// The entries one transaction appends. With the keys (the vault unlocked), the
+    /// anchor moves to the last of them — but only after the anchored entry and every
+    /// link from it to the head were checked, once, before the first: a log rewritten or
+    /// cut short while the vault was closed is never blessed by the next action; the
+    /// entries are still written and the anchor stays where the log was last known good,
+    /// so `audit verify` and `satchel check` go on naming the break. The entries between
+    /// are linked here, in the same transaction, so checking them again (as one `append`
+    /// each would) proves nothing more. `seal` must run before the transaction commits.
+    struct Batch {
+        let keys: VaultKeys?
+        /// The head the next entry follows, once the first entry read it.
+        private var head: (seq: Int64, hash: [UInt8])?
+        private var anchorHolds = false
+
+        init(keys: VaultKeys?) { self.keys = keys }
+
+        @discardableResult
+        mutating func append(
+            _ db: Database, _ action: AuditAction, actor: String?, record: String? = nil, detail: String = "", at date: Date
+        ) throws -> Entry {
+            let prevHead: (seq: Int64, hash: [UInt8])
+            if let head {
+                prevHead = head
+            } else {
+                let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
+                prevHead = (last?["seq"] ?? 0, last.map { [UInt8]($0["hash"] as Data) } ?? genesis)
+                anchorHolds = try keys.map { try anchoredSegmentIsIntact(db, keys: $0) } ?? false
+            }
+            let seq = prevHead.seq + 1
+            let at = Timestamp.string(date)
+            let h = hash(prev: prevHead.hash, canonical: canonical(seq: seq, at: at, action: action.rawValue, actorID: actor, recordID: record, detail: detail))
+            try db.cachedStatement(sql: "INSERT INTO audit (seq, at, action, actor_id, record_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [seq, at, action.rawValue, actor, record, detail, Data(prevHead.hash), Data(h)])
+            head = (seq, h)
+            return Entry(seq: seq, at: at, action: action.rawValue, actorID: actor, recordID: record, detail: detail, prevHash: prevHead.hash, hash: h)
         }
-        return Entry(seq: seq, at: at, action: action.rawValue, actorID: actor, recordID: record, detail: detail, prevHash: prev, hash: h)
+
+        /// Moves the anchor to the last entry appended (when the log held before the first).
+        func seal(_ db: Database) throws {
+            if let keys, anchorHolds, let head {
+                try anchor(db, seq: head.seq, hash: head.hash, keys: keys)
+            }
+        }
     }
 
     static func anchorMAC(seq: Int64, hash: [UInt8], keys: VaultKeys) -> [UInt8] {

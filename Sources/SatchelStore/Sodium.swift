@@ -45,5 +45,16 @@ public enum Sodium {
 }
 
 extension Array where Element == UInt8 {
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
+    /// Lower-case hex, two digits a byte (what `String(format: "%02x")` gave, without its
+    /// cost: record MACs cover a hex field, so every integrity check builds one).
+    var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -59,6 +59,7 @@ extension Vault {
         let now = clock()
         do {
             try db.write { db in
+                var audit = AuditLog.Batch(keys: keys)
                 for (id, result) in results {
                     var f = try intactOutbox(db, id, destination, keys: keys)
                     guard f.state == OutboxState.inFlight.rawValue else { throw VaultError(.refused, "Record \(id.key) was not in flight for \(destination).") }
@@ -69,16 +70,17 @@ extension Vault {
                         f.serverVersion = version
                         f.deliveredAt = Timestamp.string(now)
                         try update(db, f, lastError: .some(nil), keys: keys)
-                        try AuditLog.append(db, .deliver, actor: workerID, record: id.key, detail: destination, at: now, keys: keys)
+                        try audit.append(db, .deliver, actor: workerID, record: id.key, detail: destination, at: now)
                     case .rejected(let reason):
                         f.state = OutboxState.rejected.rawValue
                         try update(db, f, lastError: try sealReason(reason, .outbox, record: id, destination: destination, keys: keys), keys: keys)
-                        try AuditLog.append(db, .reject, actor: workerID, record: id.key, detail: destination, at: now, keys: keys)
+                        try audit.append(db, .reject, actor: workerID, record: id.key, detail: destination, at: now)
                     case .retry(let reason):
                         f.state = OutboxState.pending.rawValue
                         try update(db, f, lastError: try sealReason(reason, .outbox, record: id, destination: destination, keys: keys), keys: keys)
                     }
                 }
+                try audit.seal(db)
             }
         } catch { throw error.asVaultError("recording the delivery results") }
     }

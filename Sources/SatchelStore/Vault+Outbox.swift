@@ -43,13 +43,13 @@ public struct OutboxEntry: Sendable, Equatable {
 extension Vault {
     /// Queues or holds a just-finalised record for every registered destination, each
     /// row with its MAC, so a route cannot be forged or swapped outside Satchel.
-    func route(_ db: Database, recordID: String, plan: RoutePlan, at date: Date, keys: VaultKeys) throws {
+    func route(_ db: Database, recordID: String, plan: RoutePlan, at date: Date, keys: VaultKeys, audit: inout AuditLog.Batch) throws {
         for name in try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM destination")) {
             switch plan.route(for: name) {
             case .queue: try insertOutbox(db, recordID: recordID, destination: name, at: date, keys: keys)
             case .disclose(let disclosure):
                 try insertOutbox(db, recordID: recordID, destination: name, at: date, disclosure: disclosure, keys: keys)
-                try AuditLog.append(db, .disclose, actor: workerID, record: recordID, detail: "\(name) \(disclosure.key)", at: date, keys: keys)
+                try audit.append(db, .disclose, actor: workerID, record: recordID, detail: "\(name) \(disclosure.key)", at: date)
             case .hold(let reason): try insertHeld(db, recordID: recordID, destination: name, reason: reason, at: date, keys: keys)
             }
         }

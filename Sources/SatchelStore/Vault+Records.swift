@@ -17,8 +17,10 @@ extension Vault {
         let sealed = try seal(draft, keys: keys)
         do {
             return try db.write { db in
-                try appendReads(db, reads, keys: keys)
-                try writeDraft(db, draft, sealed: sealed, now: clock(), keys: keys)
+                var audit = AuditLog.Batch(keys: keys)
+                try appendReads(db, reads, to: &audit)
+                try writeDraft(db, draft, sealed: sealed, now: clock(), keys: keys, audit: &audit)
+                try audit.seal(db)
                 return try header(db, draft.id, keys: keys)
             }
         } catch { throw error.asVaultError("saving the draft") }
@@ -32,8 +34,10 @@ extension Vault {
         let keys = try requireKeys()
         do {
             return try db.write { db in
-                try appendReads(db, reads, keys: keys)
-                try finaliseRow(db, id, routes: routes, now: clock(), keys: keys)
+                var audit = AuditLog.Batch(keys: keys)
+                try appendReads(db, reads, to: &audit)
+                try finaliseRow(db, id, routes: routes, now: clock(), keys: keys, audit: &audit)
+                try audit.seal(db)
                 return try header(db, id, keys: keys)
             }
         } catch { throw error.asVaultError("finalising the record") }
@@ -47,10 +51,12 @@ extension Vault {
         let sealed = try seal(draft, keys: keys)
         do {
             return try db.write { db in
-                try appendReads(db, reads, keys: keys)
+                var audit = AuditLog.Batch(keys: keys)
+                try appendReads(db, reads, to: &audit)
                 let now = clock()
-                try writeDraft(db, draft, sealed: sealed, now: now, keys: keys)
-                try finaliseRow(db, draft.id, routes: routes, now: now, keys: keys)
+                try writeDraft(db, draft, sealed: sealed, now: now, keys: keys, audit: &audit)
+                try finaliseRow(db, draft.id, routes: routes, now: now, keys: keys, audit: &audit)
+                try audit.seal(db)
                 return try header(db, draft.id, keys: keys)
             }
         } catch { throw error.asVaultError("saving the record") }
@@ -112,9 +118,11 @@ extension Vault {
         let action: AuditAction = purpose == .view ? .view : .export
         do {
             try db.write { db in
+                var audit = AuditLog.Batch(keys: keys)
                 for id in ids {
-                    try AuditLog.append(db, action, actor: workerID, record: id.key, detail: reason, at: clock(), keys: keys)
+                    try audit.append(db, action, actor: workerID, record: id.key, detail: reason, at: clock())
                 }
+                try audit.seal(db)
             }
         } catch { throw error.asVaultError("reading records") }
     }
@@ -137,7 +145,11 @@ extension Vault {
         guard !reads.isEmpty else { return }
         let keys = try requireKeys()
         do {
-            try db.write { db in try appendReads(db, reads, keys: keys) }
+            try db.write { db in
+                var audit = AuditLog.Batch(keys: keys)
+                try appendReads(db, reads, to: &audit)
+                try audit.seal(db)
+            }
         } catch { throw error.asVaultError("writing the audit log") }
     }
 
@@ -228,9 +240,9 @@ extension Vault {
         return opened
     }
 
-    private func appendReads(_ db: Database, _ reads: [ReadNote], keys: VaultKeys) throws {
+    private func appendReads(_ db: Database, _ reads: [ReadNote], to audit: inout AuditLog.Batch) throws {
         for r in reads {
-            try AuditLog.append(db, .view, actor: workerID, record: r.recordID.key, detail: r.reason, at: r.at, keys: keys)
+            try audit.append(db, .view, actor: workerID, record: r.recordID.key, detail: r.reason, at: r.at)
         }
     }
 
@@ -246,10 +258,10 @@ extension Vault {
         return facts
     }
 
-    private func writeDraft(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now date: Date, keys: VaultKeys) throws {
+    private func writeDraft(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now date: Date, keys: VaultKeys, audit: inout AuditLog.Batch) throws {
         let now = Timestamp.string(date)
         guard var facts = try intactRow(db, d.id, keys: keys) else {
-            return try insert(db, d, sealed: sealed, now: now, keys: keys)
+            return try insert(db, d, sealed: sealed, now: now, keys: keys, audit: &audit)
         }
         guard facts.state == RecordState.draft.rawValue else {
             throw VaultError(.refused, "Record \(d.id.key) is final and cannot be changed; record an amendment instead.")
@@ -264,7 +276,7 @@ extension Vault {
             .execute(arguments: [facts.body, now, d.formVersion, facts.mac(keys), d.id.key])
     }
 
-    private func finaliseRow(_ db: Database, _ id: UUID, routes: RoutePlan, now: Date, keys: VaultKeys) throws {
+    private func finaliseRow(_ db: Database, _ id: UUID, routes: RoutePlan, now: Date, keys: VaultKeys, audit: inout AuditLog.Batch) throws {
         guard var facts = try intactRow(db, id, keys: keys) else {
             throw VaultError(.notFound, "No record \(id.key) in this vault.")
         }
@@ -276,11 +288,11 @@ extension Vault {
         facts.updatedAt = Timestamp.string(now)
         try db.cachedStatement(sql: "UPDATE record SET state = 'final', finalised_at = ?, updated_at = ?, mac = ? WHERE id = ?")
             .execute(arguments: [facts.finalisedAt, facts.updatedAt, facts.mac(keys), id.key])
-        try route(db, recordID: id.key, plan: routes, at: now, keys: keys)
-        try AuditLog.append(db, .finalise, actor: workerID, record: id.key, at: now, keys: keys)
+        try route(db, recordID: id.key, plan: routes, at: now, keys: keys, audit: &audit)
+        try audit.append(db, .finalise, actor: workerID, record: id.key, at: now)
     }
 
-    private func insert(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now: String, keys: VaultKeys) throws {
+    private func insert(_ db: Database, _ d: RecordDraft, sealed: [UInt8], now: String, keys: VaultKeys, audit: inout AuditLog.Batch) throws {
         if d.subjectID != d.id {
             let subjectKind = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM record WHERE id = ?"), arguments: [d.subjectID.key])
             guard subjectKind == RecordKind.serviceUser.rawValue else {
@@ -299,9 +311,9 @@ extension Vault {
                 facts.formVersion, facts.amendsID, facts.keyVersion, facts.body, facts.mac(keys),
             ])
         if let amended = d.amendsID {
-            try AuditLog.append(db, .amend, actor: workerID, record: d.id.key, detail: "amends \(amended.key)", at: clock(), keys: keys)
+            try audit.append(db, .amend, actor: workerID, record: d.id.key, detail: "amends \(amended.key)", at: clock())
         } else {
-            try AuditLog.append(db, .create, actor: workerID, record: d.id.key, at: clock(), keys: keys)
+            try audit.append(db, .create, actor: workerID, record: d.id.key, at: clock())
         }
     }
 

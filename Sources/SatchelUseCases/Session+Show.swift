@@ -88,9 +88,10 @@ extension Session {
 
     private func deliveries(of h: RecordHeader) throws -> [RecordView.Delivery] {
         var out: [RecordView.Delivery] = []
-        let outbox = try vault.outbox()
+        let outbox = try vault.outbox(record: h.id)
         let correction = try correction(of: h)
-        for o in outbox where o.recordID == h.id {
+        let correctionRows = try correction.map { try vault.outbox(record: $0.id) } ?? []
+        for o in outbox {
             guard o.intact else {
                 out.append(.init(destination: o.destination, state: "damaged", serverID: nil, serverVersion: nil,
                                  reason: "changed outside Satchel: not sent", fix: "run `satchel check`"))
@@ -99,7 +100,7 @@ extension Session {
             var fix: String?
             if o.state == .rejected {
                 if let c = correction {
-                    let arrived = outbox.contains { $0.recordID == c.id && $0.destination == o.destination && $0.state == .delivered }
+                    let arrived = correctionRows.contains { $0.recordID == c.id && $0.destination == o.destination && $0.state == .delivered }
                     fix = arrived ? "resolved by \(Self.short(c.id)), delivered in its place" : "corrected by \(Self.short(c.id)), not delivered yet"
                 } else {
                     fix = "correct it with `amend \(Self.short(h.id))`\(h.kind == .serviceUser ? " (or `user update`)" : ""): the correction is sent in its place"
@@ -108,7 +109,7 @@ extension Session {
             out.append(.init(destination: o.destination, state: o.state.rawValue, serverID: o.serverID, serverVersion: o.serverVersion,
                              reason: o.state == .delivered ? nil : o.lastError, fix: fix))
         }
-        for held in try vault.held() where held.recordID == h.id {
+        for held in try vault.held(record: h.id) {
             out.append(.init(destination: held.destination, state: held.intact ? "held" : "damaged", serverID: nil, serverVersion: nil,
                              reason: held.intact ? held.reason : "changed outside Satchel: not released", fix: nil))
         }

@@ -48,6 +48,21 @@ struct CommandLineTests {
         arguments: [
             #"contact add --user fp --kind phone --where phone --minutes 5 --summary "Bench call" --risk low"#,
             "contact add --user fp --kind phone --minutes many",
+            #"contact add --user fp --kind home-visit --at "2026-01-05 10:00" --where Home --minutes 30 --relative Mum --present Sam --present Jo --professional "GP; Dr Who" --police-present "PC A" --summary S --risk medium --draft"#,
+            "contact add --kind phone",
+            "contact add --user fp --user gg --kind phone",
+            "contact add --user fp --draft --draft",
+            "contact add --user=fp --kind phone",
+            "contact add --user fp --summary -x",
+            "contact add --user fp --summary",
+            #"contact add --user fp --summary """#,
+            "contact add --user fp --home /tmp/elsewhere",
+            "contact add --user fp --idle-lock 0",
+            "contact add --user fp -h",
+            "contact add --user fp extra",
+            "contact add --user fp -- --kind phone",
+            "risk add --user fp --progress P --mental-state calm --risk none --plan rest --likelihood 2 --impact 2",
+            "risk add --user fp --present Sam",
             "contact add --no-such-flag",
             "contact add --help",
             "consent add --user fp --scope share --with fixture --decision given --risk low",
@@ -75,6 +90,20 @@ struct CommandLineTests {
             #expect(SatchelCommand.exitCode(for: a) == SatchelCommand.exitCode(for: b))
         default:
             Issue.record("fast path \(fast) but root \(root)")
+        }
+    }
+
+    @Test("a plain capture line is built without ArgumentParser; anything else is left to it")
+    func plainCaptureLines() throws {
+        func plain(_ line: String) throws -> Bool {
+            let words = try CommandLineSplitter.split(line)
+            return ContactCommand.Add.plain(words.dropFirst(2)) != nil
+        }
+        #expect(try plain(#"contact add --user fp --kind phone --where phone --minutes 5 --summary "Bench call" --risk low"#))
+        #expect(try plain("contact add --user fp --present Sam --present Jo --draft"))
+        for odd in ["contact add --user fp --user gg", "contact add --user=fp", "contact add --summary -x", "contact add --summary",
+                    "contact add --home /tmp/x", "contact add -h", "contact add --help", "contact add extra", "contact add --draft --draft"] {
+            #expect(try !plain(odd), "\(odd)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SatchelStore
 
@@ -76,5 +77,12 @@ struct SealerTests {
         #expect(throws: VaultError(.locked, "The vault is locked. Unlock it with your passphrase.")) {
             try Sealer.open(sealed, associatedData: ad, key: key)
         }
+    }
+
+    @Test("hex is two lower-case digits a byte (record MACs cover it: it must never change)")
+    func hexDigits() {
+        #expect([UInt8]([0x00, 0x0f, 0x10, 0xa5, 0xff]).hex == "000f10a5ff")
+        #expect([UInt8]().hex == "")
+        #expect([UInt8](0...255).hex == (0...255).map { String(format: "%02x", $0) }.joined())
     }
 }

@@ -43,11 +43,12 @@ struct CommandDispatcher {
         }
     }
 
-    /// Parses the words as the shell would. When they name a leaf command and its own
-    /// parser accepts the rest, that parser's result is used: parsing from the root
-    /// builds the whole command tree every time (about 5 million instructions a line,
-    /// more than the rest of a save's CPU). Anything else — help, `--version`, a
-    /// parse error — goes through the root, so every message is the shell's.
+    /// Parses the words as the shell would. A plain line of a hot capture command is
+    /// built directly (`PlainCaptureCommand`). Otherwise, when the words name a leaf
+    /// command and its own parser accepts the rest, that parser's result is used:
+    /// parsing from the root builds the whole command tree every time (about 5 million
+    /// instructions a line, more than the rest of a save's CPU). Anything else — help,
+    /// `--version`, a parse error — goes through the root, so every message is the shell's.
     static func parse(_ args: [String]) throws -> any ParsableCommand {
         var leaf: any ParsableCommand.Type = SatchelCommand.self
         var depth = 0
@@ -55,6 +56,9 @@ struct CommandDispatcher {
               let sub = leaf.configuration.subcommands.first(where: { $0.configuration.commandName == args[depth] }) {
             leaf = sub
             depth += 1
+        }
+        if depth > 0, let plain = leaf as? any PlainCaptureCommand.Type, let command = plain.plain(args[depth...]) {
+            return command
         }
         if depth > 0, leaf.configuration.subcommands.isEmpty, let command = try? leaf.parse(Array(args.dropFirst(depth))) {
             return command
