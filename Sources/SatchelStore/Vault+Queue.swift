@@ -9,8 +9,10 @@ public struct QueuedRow: Sendable {
     public let entry: OutboxEntry
     public let kind: RecordKind
     public let subjectID: UUID
-    /// The record's creation time as stored (sortable text), and its id: the page's key.
+    /// The record's creation time as stored (sortable text).
     public let createdAt: String
+    /// When it was queued (sortable text) and its id: the page's key.
+    public let queuedAt: String
 }
 
 /// Which queued records a page holds: people's records (Patients, sent first) or the rest.
@@ -20,20 +22,21 @@ public enum QueuedKinds: Sendable {
 }
 
 extension Vault {
-    /// Pending rows for a destination whose record is of `kinds`, oldest record first,
-    /// after `after` (the last row of the previous page), at most `limit`.
+    /// Pending rows for a destination whose record is of `kinds`, oldest queued first (the
+    /// index `outbox_in_order`: a page costs its own rows), after `after` (the last row of
+    /// the previous page), at most `limit`.
     public func pendingPage(destination: String, _ kinds: QueuedKinds, after: QueuedRow?, limit: Int) throws(VaultError) -> [QueuedRow] {
         var sql = """
             SELECT outbox.*, record.kind AS record_kind, record.subject_id AS record_subject, record.created_at AS record_created
-            FROM outbox JOIN record ON record.id = outbox.record_id
+            FROM outbox INDEXED BY outbox_in_order JOIN record ON record.id = outbox.record_id
             WHERE outbox.destination = ? AND outbox.state = 'pending' AND record.kind \(kinds == .people ? "=" : "<>") 'service-user'
             """
         var args: [any DatabaseValueConvertible] = [destination]
         if let after {
-            sql += " AND (record.created_at, record.id) > (?, ?)"
-            args += [after.createdAt, after.entry.recordID.key]
+            sql += " AND (outbox.queued_at, outbox.record_id) > (?, ?)"
+            args += [after.queuedAt, after.entry.recordID.key]
         }
-        sql += " ORDER BY record.created_at, record.id LIMIT ?"
+        sql += " ORDER BY outbox.queued_at, outbox.record_id LIMIT ?"
         args.append(limit)
         return try queuedRows(sql, args)
     }
@@ -68,7 +71,7 @@ extension Vault {
                     guard let entry = outboxEntry(r, keys), let kind = RecordKind(rawValue: r["record_kind"]),
                           let subject = UUID(uuidString: r["record_subject"])
                     else { return nil }
-                    return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"])
+                    return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"], queuedAt: r["queued_at"])
                 }
             }
         } catch { throw error.asVaultError("reading the outbox") }

@@ -36,6 +36,9 @@ enum VaultSchema {
         m.registerMigration("v9 a person's records by kind") { db in
             try db.execute(sql: v9)
         }
+        m.registerMigration("v10 the queue in order") { db in
+            try db.execute(sql: v10)
+        }
         return m
     }
 
@@ -374,5 +377,11 @@ enum VaultSchema {
     /// so a save reads those rows and not the person's whole history (contacts, TOPs).
     static let v9 = """
         CREATE INDEX record_by_subject_kind ON record(subject_id, kind, created_at);
+        """
+
+    /// `sync` reads a destination's queue a page at a time, oldest queued first: in index
+    /// order, so each page costs its own rows, not a sort of the whole queue.
+    static let v10 = """
+        CREATE INDEX outbox_in_order ON outbox(destination, state, queued_at, record_id);
         """
 }

@@ -22,7 +22,7 @@ struct VaultDatabaseTests {
             "v1 vault, records, outbox, audit", "v2 held records and sealed secrets", "v3 tallies kept by triggers",
             "v4 authenticated facts and confirmed destinations", "v5 disclosures on a lawful basis, recall on withdrawal",
             "v6 the write mode a record was first sent with", "v7 purge: the body of a delivered record may go",
-            "v8 caseload: pulled reference records and the pull cursor", "v9 a person's records by kind",
+            "v8 caseload: pulled reference records and the pull cursor", "v9 a person's records by kind", "v10 the queue in order",
         ])
         #expect(tables == ["audit", "destination", "held", "outbox", "pull_cursor", "record", "record_kind", "reference", "secret", "tally", "vault"])
         #expect(triggers == [
