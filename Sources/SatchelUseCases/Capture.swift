@@ -34,8 +34,8 @@ public struct CaptureReceipt: Sendable {
     public var recalled = 0
     /// The policy could not be asked again after a consent or disclosure; the next sync asks it.
     public var reevaluationWarning: String?
-    /// The letters written with it (an outcome's, a discharge's): id and which letter.
-    public var letters: [(id: UUID, purpose: LetterPurpose)] = []
+    /// The letters written with it (an outcome's, a discharge's).
+    public var letters: [WrittenLetter] = []
     /// What the form has to say (e.g. "Risk raised from Medium to High").
     public let note: String?
     /// A configuration problem that held the record everywhere.
@@ -43,4 +43,12 @@ public struct CaptureReceipt: Sendable {
     /// Where the person's mentoring stands, for a mentoring record (SIM guide §20, §21):
     /// the record is kept either way, and the worker is told.
     public var standing: [String] = []
+}
+
+/// A letter a case step wrote: its id, which letter, and the letter it is a new version of
+/// (the step corrected an earlier one).
+public struct WrittenLetter: Sendable, Equatable {
+    public let id: UUID
+    public let purpose: LetterPurpose
+    public let replaces: UUID?
 }

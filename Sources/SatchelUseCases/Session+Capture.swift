@@ -110,7 +110,7 @@ extension Session {
             heldFrom: (try? vault.held(record: header.id).count) ?? 0,
             released: again.released, note: built.note, configWarning: configWarning)
         receipt.recalled = again.recalled
-        receipt.letters = try writeLetters(for: built.payload, subject: header.subjectID)
+        receipt.letters = try writeLetters(for: built.payload, step: header)
         receipt.reevaluationWarning = reevaluationWarning
         if MentoringStanding.mentoringKinds.contains(capture.kind) { receipt.standing = capture.context.standing.warnings }
         return receipt

@@ -129,8 +129,13 @@ extension Session {
     /// The letters a finalised step writes (PAVE SOP §7: the outcome letter to the referrer;
     /// §10: the GP letter and the person's contacts-and-contingency sheet), each a final
     /// `letter` record routed like any record. Returns their ids and purposes.
-    func writeLetters(for payload: any RecordPayload, subject: UUID) throws -> [(id: UUID, purpose: LetterPurpose)] {
+    ///
+    /// A letter is never edited once final: the letters of a corrected step (an outcome or
+    /// a discharge saved with `amend`) are new versions of the letters the step it corrects
+    /// wrote, so on the wire each is the next version of the same `DocumentReference`.
+    func writeLetters(for payload: any RecordPayload, step: RecordHeader) throws -> [WrittenLetter] {
         // Every finalise asks: only an outcome or a discharge goes further.
+        let subject = step.subjectID
         guard payload is CaseOutcome || payload is Discharge, let user = try serviceUsers()[subject] else { return [] }
         let letters: [Letter]
         do {
@@ -141,45 +146,64 @@ extension Session {
             }
         } catch { throw UseCaseError(.badInput, error.message) }
         guard !letters.isEmpty else { return [] }
+        let superseded = try lettersSuperseded(by: step)
         let (context, reads) = try context(for: subject)
         try vault.audit(reads)
         return try letters.map { letter in
             let id = UUID()
             let brief = RecordBrief(id: id, kind: .letter, writtenAt: clock())
             let header = try vault.saveFinal(
-                RecordDraft(id: id, kind: .letter, subjectID: subject, body: try RecordCodec.encode(letter)),
+                RecordDraft(id: id, kind: .letter, subjectID: subject, body: try RecordCodec.encode(letter),
+                            amendsID: superseded[letter.purpose]?.id),
                 routes: routes(brief, consents: context.consents, disclosures: context.disclosures))
-            return (header.id, letter.purpose)
+            return WrittenLetter(id: header.id, purpose: letter.purpose, replaces: superseded[letter.purpose]?.id)
         }
     }
 
     /// Writes the letters of an outcome or discharge that has none yet (after a crash
     /// between the step and its letters: `status` names it).
-    public func writeMissingLetters(_ reference: String) throws -> [(id: UUID, purpose: LetterPurpose)] {
+    public func writeMissingLetters(_ reference: String) throws -> [WrittenLetter] {
         let h = try record(reference)
         guard h.kind == .outcome || h.kind == .discharge else {
             throw UseCaseError(.badInput, "record: \(Self.short(h.id)) is a \(h.kind.rawValue); letters are written for an outcome or a discharge.")
         }
-        if try !lettersAfter(h).isEmpty {
+        if try !letters(of: h).isEmpty {
             throw UseCaseError(.refused, "letter write: the letters of \(Self.short(h.id)) are already written; change one with `amend LETTER`.")
         }
         let r = try vault.read([h.id], reason: "letter write")
         guard let body = r.first?.body, let payload = try? RecordCodec.payload(kind: h.kind, body: body) else {
             throw UseCaseError(.refused, "That record cannot be read to write its letters.")
         }
-        return try writeLetters(for: payload, subject: h.subjectID)
+        return try writeLetters(for: payload, step: h)
     }
 
-    /// The letters a step wrote: those of its purposes written since it (they are written
-    /// with it, straight after; the bodies are opened for their purpose, audited as views).
-    private func lettersAfter(_ step: RecordHeader) throws -> [RecordHeader] {
+    /// The letters a step wrote, by purpose: the first of each of its purposes written
+    /// since it (they are written with it, straight after; a version saved later with
+    /// `amend` comes after them). The bodies are opened for their purpose, audited as views.
+    private func letters(of step: RecordHeader) throws -> [LetterPurpose: RecordHeader] {
         let purposes: Set<LetterPurpose> = step.kind == .outcome ? [.outcomeLetter] : [.gpLetter, .contactsSheet]
-        let since = try vault.headers(subject: step.subjectID, state: .final, kind: .letter).filter { $0.createdAt >= step.createdAt && $0.amendsID == nil }
-        guard !since.isEmpty else { return [] }
-        let mine = Set(try vault.read(since.map(\.id), reason: "letter check").compactMap { r in
-            (try? RecordCodec.decode(Letter.self, from: r.body)).flatMap { purposes.contains($0.purpose) ? r.header.id : nil }
-        })
-        return since.filter { mine.contains($0.id) }
+        let since = try vault.headers(subject: step.subjectID, state: .final, kind: .letter)
+            .filter { $0.createdAt >= step.createdAt }
+            .sorted { $0.createdAt < $1.createdAt }
+        guard !since.isEmpty else { return [:] }
+        var written: [LetterPurpose: RecordHeader] = [:]
+        let byID = Dictionary(since.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for r in try vault.read(since.map(\.id), reason: "letter check") {
+            guard let purpose = (try? RecordCodec.decode(Letter.self, from: r.body))?.purpose, purposes.contains(purpose),
+                  let header = byID[r.header.id] else { continue }
+            if let kept = written[purpose], kept.createdAt <= header.createdAt { continue }
+            written[purpose] = header
+        }
+        return written
+    }
+
+    /// The newest version of each letter written for the step `step` corrects (none for a
+    /// first step): the letters `step`'s own replace.
+    private func lettersSuperseded(by step: RecordHeader) throws -> [LetterPurpose: RecordHeader] {
+        guard let earlierID = step.amendsID,
+              let earlier = try vault.headers(subject: step.subjectID, state: .final, kind: step.kind).first(where: { $0.id == earlierID })
+        else { return [:] }
+        return try letters(of: earlier).mapValues { try latestVersion(of: $0) }
     }
 
     /// A letter (its newest version) as a PDF at `path` (`letter print`).
@@ -267,7 +291,7 @@ extension Session {
                 if ongoing && plans[r.header.subjectID] == nil {
                     overview.warnings.append("\(who): case accepted but no response plan (SIM guide §26): plan add --user …")
                 }
-                if r.header.kind == .discharge, try lettersAfter(r.header).isEmpty {
+                if r.header.kind == .discharge, try letters(of: r.header).isEmpty {
                     overview.warnings.append("\(who): discharged without a GP letter (PAVE SOP §10): letter write \(Self.short(r.header.id))")
                 }
             } else if let plan = try? RecordCodec.decode(ResponsePlan.self, from: r.body), plan.reviewDue(now: now) {

@@ -122,4 +122,29 @@ struct CaseWalkTests {
         let contacts = try Self.pdfText("\(dir)/sheet.pdf")
         #expect(contacts.contains("Crisis line 0800 000 0000") && contacts.contains("Call the crisis line first."))
     }
+
+    @Test("a corrected outcome writes its letter as a new version: one outcome letter on the server, in its second version")
+    func correctedOutcomeLetter() throws {
+        let desk = try CentralSystemDesk(role: "clinician", destination: "fixture")
+        try desk.ok(["consent", "add", "--user", "testy", "--scope", "share", "--with", "fixture", "--decision", "given", "--risk", "medium"])
+        try desk.ok(["referral", "add", "--user", "testy", "--referrer", "PC Example (Neighbourhood Team North)", "--received-on", "today",
+                     "--demand", "Calls the control room most nights.", "--tried", "Street triage twice."])
+        let outcome = try desk.ok(["outcome", "add", "--user", "testy", "--decision", "accepted", "--tier", "2",
+                                   "--rationale", "The MDT agreed tier two."])
+        let first = try Self.id(after: "Wrote the outcome-letter", in: outcome.stdout)
+        let step = try Self.id(after: "Saved and finalised outcome", in: outcome.stdout)
+        let corrected = try desk.ok(["amend", step, "--set", "rationale=The MDT agreed tier two; the referrer is told why not tier one."])
+        let second = try Self.id(after: "Wrote the outcome-letter", in: corrected.stdout)
+        #expect(corrected.stdout.contains("a new version of \(first)"), "\(corrected.stdout)")
+        #expect(try desk.ok(["show", second]).stdout.contains("amends \(first)"), "the new letter names the one it replaces")
+        let again = try desk.run(["letter", "write", try Self.id(after: "Saved and finalised outcome", in: corrected.stdout)])
+        #expect(again.status == 75 && again.stderr.contains("already written"), "the corrected outcome has its letter: \(again.stderr)")
+
+        let synced = try desk.ok(["sync"])
+        #expect(synced.stdout.contains(" 0 rejected"), "\(synced.stdout)")
+        let documents = try desk.stored("DocumentReference")
+        #expect(documents.count == 1, "one outcome letter, not two")
+        #expect((documents.first?["meta"] as? [String: Any])?["versionId"] as? String == "2", "the corrected letter is version 2 of the same document")
+        #expect(documents.first?["status"] as? String == "current")
+    }
 }

@@ -78,7 +78,7 @@ struct CaseOverviewTests {
         #expect(discharge.letters.map(\.purpose) == [.gpLetter, .contactsSheet])
         #expect(try !desk.warnings.contains { $0.contains("without a GP letter") })
         // As after a crash between the discharge and its letters: the letters' rows are not there.
-        for (id, _) in discharge.letters {
+        for id in discharge.letters.map(\.id) {
             for table in ["outbox", "held"] {
                 try VaultFileEditor.edit(desk.t.databasePath, "DELETE FROM \(table) WHERE record_id = :id", ["id": id.uuidString.lowercased()])
             }

@@ -71,9 +71,17 @@ extension Door {
             say("\(r.released) held record\(r.released == 1 ? "" : "s") for this person now queued for delivery.")
         }
         if let note = r.note { say(note) }
-        for (id, purpose) in r.letters {
-            say("Wrote the \(purpose.rawValue) \(short(id)) (\(purpose.title.lowercased())): letter print \(short(id)) --out FILE.pdf")
-        }
+        sayWritten(r.letters)
         for warning in r.standing { Console.error("Warning: \(warning)") }
+    }
+}
+
+extension Door {
+    /// One line per letter a case step wrote, with the command that prints it.
+    func sayWritten(_ letters: [WrittenLetter]) {
+        for l in letters {
+            let version = l.replaces.map { "; a new version of \(short($0))" } ?? ""
+            say("Wrote the \(l.purpose.rawValue) \(short(l.id)) (\(l.purpose.title.lowercased())\(version)): letter print \(short(l.id)) --out FILE.pdf")
+        }
     }
 }

@@ -203,9 +203,7 @@ struct LetterCommand: ParsableCommand {
         var record: String
 
         func run(in door: Door) throws {
-            for (id, purpose) in try door.session.writeMissingLetters(record) {
-                door.say("Wrote the \(purpose.rawValue) \(door.short(id)): letter print \(door.short(id)) --out FILE.pdf")
-            }
+            door.sayWritten(try door.session.writeMissingLetters(record))
         }
     }
 }
