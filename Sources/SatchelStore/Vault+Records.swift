@@ -137,7 +137,7 @@ extension Vault {
         let rows = try openableRows(ids, keys: keys)
         let opened = try open(rows, keys: keys)
         let at = clock()
-        return (opened, ids.map { ReadNote(recordID: $0, reason: reason, at: at) })
+        return (opened, ids.map { ReadNote(record: $0.key, reason: reason, at: at) })
     }
 
     /// Writes the audit entries of reads whose save did not happen.
@@ -242,7 +242,7 @@ extension Vault {
 
     private func appendReads(_ db: Database, _ reads: [ReadNote], to audit: inout AuditLog.Batch) throws {
         for r in reads {
-            try audit.append(db, .view, actor: workerID, record: r.recordID.key, detail: r.reason, at: r.at)
+            try audit.append(db, .view, actor: workerID, record: r.record, detail: r.reason, at: r.at)
         }
     }
 
@@ -327,7 +327,8 @@ extension Vault {
 
 /// A read made for a save (`Vault.readForSave`) whose audit entry is still to be written.
 public struct ReadNote: Sendable, Equatable {
-    let recordID: UUID
+    /// The record's key, or DEST/TYPE/ID for a pulled record.
+    let record: String
     let reason: String
     let at: Date
 }

@@ -16,6 +16,9 @@ public struct ReferenceResource: Sendable, Equatable {
     /// The FHIR resource as pulled (JSON).
     public var body: [UInt8]
 
+    /// How `history`, `show` and the audit log name it: DEST/TYPE/ID.
+    public var key: String { "\(destination)/\(resourceType)/\(resourceID)" }
+
     public init(
         destination: String, resourceType: String, resourceID: String, subjectID: String, versionID: String?,
         lastUpdated: String?, pulledAt: Date, body: [UInt8]
@@ -160,6 +163,14 @@ extension Vault {
             if let r = Self.openReference(row, keys) { read.resources.append(r) } else { read.damaged += 1 }
         }
         return read
+    }
+
+    /// The audit notes of pulled records opened to be shown or used: a `view` entry each,
+    /// naming it DEST/TYPE/ID (a pulled resource has no record id on this device), with the
+    /// reason. Hand them to `audit(_:)`, or to the save they inform.
+    public func readNotes(pulled resources: [ReferenceResource], reason: String) -> [ReadNote] {
+        let at = clock()
+        return resources.map { ReadNote(record: $0.key, reason: reason, at: at) }
     }
 
     /// A reference row opened: nil when its MAC fails or its body does not open (changed

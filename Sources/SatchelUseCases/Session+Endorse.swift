@@ -26,6 +26,7 @@ extension Session {
     /// recorded; nothing is written.
     public func prepareEndorsement(_ key: String) throws -> EndorsementPreview {
         let pulled = try pulledRecord(key)
+        try vault.audit(vault.readNotes(pulled: [pulled], reason: "risk endorse"))
         let entry: RiskAssessmentEntry
         do {
             entry = try RiskAssessmentEntry.endorsing(PulledRecords.contribution(pulled), author: vault.role, matrix: try config().riskMatrix)

@@ -20,10 +20,12 @@ extension Session {
         return out
     }
 
-    /// The pulled Patients, opened once per session (a form is opened for every capture).
+    /// The pulled Patients, opened once per session (a form is opened for every capture)
+    /// to match them with this device's people; audited as views, reason "caseload match".
     func pulledPatients() throws -> [ReferenceResource] {
         if let cached = pulledPatientsCache { return cached }
         let patients = try vault.references(resourceType: "Patient").resources
+        try vault.audit(vault.readNotes(pulled: patients, reason: "caseload match"))
         pulledPatientsCache = patients
         return patients
     }
@@ -57,6 +59,7 @@ extension Session {
     /// the current response plan's items, each naming where it came from.
     public func caseloadDetails(of subject: UUID) throws -> [String] {
         let pulled = try pulledRecords(for: subject)
+        try vault.audit(vault.readNotes(pulled: pulled, reason: "open"))
         var out: [String] = []
         var graded: Set<String> = []
         for r in pulled.sorted(by: { (PulledRecords.date($0) ?? .distantPast) > (PulledRecords.date($1) ?? .distantPast) }) {
@@ -65,14 +68,14 @@ extension Session {
             guard graded.insert(domain).inserted else { continue }
             let preliminary = (try? PulledRecords.contribution(r)) != nil
             out.append("latest \(risk.domain.map { "\($0.rawValue) " } ?? "")risk from \(r.destination): \(risk.grade.label), assessed \(FieldDate.display(risk.assessedAt))"
-                + (preliminary ? " (contributory: `risk endorse \(Self.pulledKey(r))`)" : ""))
+                + (preliminary ? " (contributory: `risk endorse \(r.key)`)" : ""))
         }
         for r in pulled {
             if let flag = PulledRecords.flag(r) { out.append("flag from \(r.destination): \(flag)") }
         }
         let plans = pulled.filter { $0.resourceType == "CarePlan" }.sorted { (PulledRecords.date($0) ?? .distantPast) > (PulledRecords.date($1) ?? .distantPast) }
         if let plan = plans.first, let lines = PulledRecords.planLines(plan) {
-            out.append("response plan from \(plan.destination)\(PulledRecords.date(plan).map { ", \(FieldDate.display($0))" } ?? "") (show \(Self.pulledKey(plan))):"
+            out.append("response plan from \(plan.destination)\(PulledRecords.date(plan).map { ", \(FieldDate.display($0))" } ?? "") (show \(plan.key)):"
                 + lines.map { "\n    \($0)" }.joined())
         }
         return out
@@ -82,13 +85,14 @@ extension Session {
     /// happened), each with where it came from and how long ago it was pulled.
     public func pulledHistory(of subject: UUID, since: Date? = nil) throws -> [PulledEntry] {
         let now = clock()
-        return try pulledRecords(for: subject)
+        let listed = try pulledRecords(for: subject).filter { r in since.map { (PulledRecords.date(r) ?? .distantPast) >= $0 } ?? true }
+        try vault.audit(vault.readNotes(pulled: listed, reason: "history"))
+        return listed
             .map { r in
                 PulledEntry(
-                    key: Self.pulledKey(r), destination: r.destination, resourceType: r.resourceType, resourceID: r.resourceID, date: PulledRecords.date(r),
+                    key: r.key, destination: r.destination, resourceType: r.resourceType, resourceID: r.resourceID, date: PulledRecords.date(r),
                     summary: PulledRecords.summary(r), pulledAgo: Self.age(of: r.pulledAt, now: now))
             }
-            .filter { e in since.map { (e.date ?? .distantPast) >= $0 } ?? true }
             .sorted { ($0.date ?? .distantPast) > ($1.date ?? .distantPast) }
     }
 
@@ -134,6 +138,7 @@ extension Session {
     /// A pulled record by its reference key, `DEST/TYPE/ID` (as `history` lists it).
     public func showPulled(_ key: String) throws -> PulledView {
         let r = try pulledRecord(key)
+        try vault.audit(vault.readNotes(pulled: [r], reason: "show"))
         return PulledView(
             key: key, summary: PulledRecords.summary(r), pulledAt: r.pulledAt, pulledAgo: Self.age(of: r.pulledAt, now: clock()),
             lastUpdated: r.lastUpdated, body: r.body)
@@ -150,7 +155,4 @@ extension Session {
         }
         return r
     }
-
-    /// A pulled record's key for `show`.
-    static func pulledKey(_ r: ReferenceResource) -> String { "\(r.destination)/\(r.resourceType)/\(r.resourceID)" }
 }

@@ -175,6 +175,9 @@ public final class Session {
         }
         // A colleague's records pulled from a central system count when newer than this device's.
         let pulled = try pulledRecords(for: subject)
+        // What the form uses of them (a colleague's grades and involvement consents) is
+        // audited with the save, like this device's own records read for it.
+        reads += vault.readNotes(pulled: pulled.filter { ["RiskAssessment", "Consent"].contains($0.resourceType) }, reason: "pulled risk and consent check")
         let pulledRisks = Self.pulledRisks(pulled)
         if let newest = pulledRisks.first, newest.assessedAt > lastRiskAt { c.lastRisk = newest.grade }
         for risk in pulledRisks.reversed() where riskByDomain {

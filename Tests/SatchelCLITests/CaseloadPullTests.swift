@@ -200,6 +200,14 @@ struct CaseloadPullTests {
         let pulledShown = try desk.ok(["show", "fixture/RiskAssessment/colleague-testy-r1"]).stdout
         #expect(pulledShown.contains("risk assessment: High (clinical) — pulled from the team, read-only"), "\(pulledShown)")
         #expect(pulledShown.contains("fixture/RiskAssessment/colleague-testy-r1, pulled "), "\(pulledShown)")
+        // Every pulled record opened to be shown or used is audited as a view, named DEST/TYPE/ID.
+        let views = try desk.auditViews()
+        for expected in ["fixture/Patient/colleague-testy caseload match", "fixture/RiskAssessment/colleague-testy-r1 pulled risk and consent check",
+                         "fixture/Consent/colleague-testy-c1 pulled risk and consent check", "fixture/RiskAssessment/colleague-testy-r1 open",
+                         "fixture/Consent/colleague-testy-c1 history", "fixture/RiskAssessment/colleague-testy-r1 show"] {
+            #expect(views.contains(expected), "audited: \(expected) in \(views)")
+        }
+        #expect(!views.contains { $0.contains("colleague-other-c1") }, "another person's pulled consent is never opened for Testy: \(views)")
         let unknown = try desk.run(["show", "fixture/RiskAssessment/nobody"])
         #expect(unknown.status != 0 && unknown.stderr.contains("record: no pulled record \"fixture/RiskAssessment/n…\". A pulled record is named DEST/TYPE/ID, as `history` lists it"), "\(unknown.stderr)")
     }

@@ -52,6 +52,13 @@ final class CentralSystemDesk {
         try VaultFileEditor.strings(dir.appendingPathComponent("vault/vault.sqlite").path, "SELECT action FROM audit ORDER BY seq")
     }
 
+    /// The `view` entries of the audit log, each "RECORD REASON" (the record's key, or
+    /// DEST/TYPE/ID for a pulled record).
+    func auditViews() throws -> [String] {
+        try VaultFileEditor.strings(dir.appendingPathComponent("vault/vault.sqlite").path,
+                                    "SELECT record_id || ' ' || detail FROM audit WHERE action = 'view' ORDER BY seq")
+    }
+
     deinit {
         server.stop()
         try? FileManager.default.removeItem(at: dir)
