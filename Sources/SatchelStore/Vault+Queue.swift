@@ -84,11 +84,9 @@ extension Vault {
     public func statedRisks(_ ids: [UUID]) throws(VaultError) -> [UUID: RiskGrade] {
         let keys = try requireKeys()
         var out: [UUID: RiskGrade] = [:]
-        for (h, sealed, kv) in try sealedRows(ids, keys: keys) where h.intact && h.purgedAt == nil {
-            guard let body = try? Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: keys.data),
-                  let risk = RecordCodec.statedRisk(body)
-            else { continue }
-            out[h.id] = risk
+        for row in try sealedRows(ids, keys: keys) where row.header.intact && row.header.purgedAt == nil {
+            guard let record = try? open([row], keys: keys).first, let risk = RecordCodec.statedRisk(record.body) else { continue }
+            out[record.header.id] = risk
         }
         return out
     }

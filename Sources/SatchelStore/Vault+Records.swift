@@ -231,7 +231,8 @@ extension Vault {
         return rows
     }
 
-    private func open(_ rows: [SealedRow], keys: VaultKeys) throws(VaultError) -> [StoredRecord] {
+    /// Opens sealed bodies (the caller has checked their rows); the first that fails to open throws.
+    func open(_ rows: [SealedRow], keys: VaultKeys) throws(VaultError) -> [StoredRecord] {
         var opened: [StoredRecord] = []
         for (h, sealed, kv) in rows {
             let body = try Sealer.open([UInt8](sealed), associatedData: Self.bodyAD(id: h.id, kind: h.kind, keyVersion: kv), key: keys.data)

@@ -80,15 +80,25 @@ extension Session {
             }
             return ShiftReport.Destination(name: q.name, delivered: delivered, outstanding: q.items)
         }
-        let drafts = try drafts().map { h in
-            ShiftReport.Draft(record: RecordRef.short(h.id), kind: h.kind.rawValue, serviceUser: h.kind == .serviceUser ? "new" : initials(of: h, in: users),
-                              startedAt: FieldDate.display(h.createdAt),
-                              fix: "not finalised, so never delivered: finish it with `drafts --resume \(RecordRef.short(h.id))` or discard it")
-        }
+        let drafts = try openDrafts(users: users)
         let head = try vault.auditHead()
         return ShiftReport(
             worker: vault.workerName, role: vault.role.rawValue, since: FieldDate.display(since), until: FieldDate.display(now),
             captured: captured, destinations: destinations, drafts: drafts, auditLength: head.seq, auditHead: head.hash)
+    }
+
+    /// Every open draft, with who it is about and how to finish it. Reads the drafts'
+    /// headers, and the people's records only when there is a draft (`users`, when the
+    /// caller has them): `sync` names open drafts after every run, whatever the vault's size.
+    public func openDrafts(users: [UUID: ServiceUser]? = nil) throws -> [ShiftReport.Draft] {
+        let headers = try drafts()
+        guard !headers.isEmpty else { return [] }
+        let users = try users ?? serviceUsers()
+        return headers.map { h in
+            ShiftReport.Draft(record: RecordRef.short(h.id), kind: h.kind.rawValue, serviceUser: h.kind == .serviceUser ? "new" : initials(of: h, in: users),
+                              startedAt: FieldDate.display(h.createdAt),
+                              fix: "not finalised, so never delivered: finish it with `drafts --resume \(RecordRef.short(h.id))` or discard it")
+        }
     }
 
     /// The report as a PDF for the handover, at `path` (mode 0600, never over a file unless `force`).
