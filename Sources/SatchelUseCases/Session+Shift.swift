@@ -80,15 +80,25 @@ extension Session {
             }
             return ShiftReport.Destination(name: q.name, delivered: delivered, outstanding: q.items)
         }
-        let drafts = try drafts().map { h in
-            ShiftReport.Draft(record: RecordRef.short(h.id), kind: h.kind.rawValue, serviceUser: h.kind == .serviceUser ? "new" : initials(of: h, in: users),
-                              startedAt: FieldDate.display(h.createdAt),
-                              fix: "not finalised, so never delivered: finish it with `drafts --resume \(RecordRef.short(h.id))` or discard it")
-        }
+        let drafts = try openDrafts()
         let head = try vault.auditHead()
         return ShiftReport(
             worker: vault.workerName, role: vault.role.rawValue, since: FieldDate.display(since), until: FieldDate.display(now),
             captured: captured, destinations: destinations, drafts: drafts, auditLength: head.seq, auditHead: head.hash)
+    }
+
+    /// The drafts still open, each with how to finish it: the report's last section, and
+    /// what `sync` names after delivering (without the rest of the report, which reads the
+    /// whole vault and outbox).
+    public func openDrafts() throws -> [ShiftReport.Draft] {
+        let drafts = try drafts()
+        guard !drafts.isEmpty else { return [] }
+        let users = try serviceUsers()
+        return drafts.map { h in
+            ShiftReport.Draft(record: RecordRef.short(h.id), kind: h.kind.rawValue, serviceUser: h.kind == .serviceUser ? "new" : initials(of: h, in: users),
+                              startedAt: FieldDate.display(h.createdAt),
+                              fix: "not finalised, so never delivered: finish it with `drafts --resume \(RecordRef.short(h.id))` or discard it")
+        }
     }
 
     /// The report as a PDF for the handover, at `path` (mode 0600, never over a file unless `force`).

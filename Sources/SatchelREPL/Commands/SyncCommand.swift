@@ -74,7 +74,7 @@ struct SyncCommand: SessionCommand {
 
     /// Drafts are never delivered: the summary names each one still open, with how to finish it.
     static func nameOpenDrafts(_ door: Door, json: Bool) {
-        guard let drafts = try? door.session.shiftReport(since: nil).drafts, !drafts.isEmpty else { return }
+        guard let drafts = try? door.session.openDrafts(), !drafts.isEmpty else { return }
         let lines = ["Not finalised, so not delivered: \(drafts.count) draft\(drafts.count == 1 ? "" : "s")"]
             + drafts.map { "  draft \($0.kind) \($0.record) (\($0.serviceUser)), started \($0.startedAt): drafts --resume \($0.record)" }
         for line in lines { json ? Console.error(line) : door.say(line) }
