@@ -99,5 +99,5 @@ public enum ReadPurpose: Sendable {
 
 extension UUID {
     /// The vault stores ids lowercase.
-    var key: String { uuidString.lowercased() }
+    var key: String { lowercased }
 }
