@@ -69,7 +69,7 @@ extension Vault {
             return try db.vaultRead { db in
                 try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in
                     guard let entry = outboxEntry(r, keys), let kind = RecordKind(rawValue: r["record_kind"]),
-                          let subject = UUID(uuidString: r["record_subject"])
+                          let subject = UUID(text: r["record_subject"])
                     else { return nil }
                     return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"], queuedAt: r["queued_at"])
                 }
