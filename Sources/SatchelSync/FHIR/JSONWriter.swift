@@ -21,12 +21,11 @@ enum JSONWriter {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (n, key) in keys.enumerated() {
+            for (n, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                string(key, into: &out)
+                string(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                if let member = members[key] { write(member, into: &out) }
+                write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -36,6 +35,12 @@ enum JSONWriter {
 
     static func string(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped(byte, &out)
