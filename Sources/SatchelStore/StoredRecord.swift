@@ -34,8 +34,8 @@ public struct RecordHeader: Sendable, Equatable {
     public var finalisedOrCreatedAt: Date { finalisedAt ?? createdAt }
 
     init(row: Row, intact: Bool) throws(VaultError) {
-        guard let id = UUID(uuidString: row["id"]), let kind = RecordKind(rawValue: row["kind"]),
-              let subject = UUID(uuidString: row["subject_id"]), let role = Role(rawValue: row["author_role"]),
+        guard let id = UUID(text: row["id"]), let kind = RecordKind(rawValue: row["kind"]),
+              let subject = UUID(text: row["subject_id"]), let role = Role(rawValue: row["author_role"]),
               let state = RecordState(rawValue: row["state"]),
               let created = Timestamp.date(row["created_at"]), let updated = Timestamp.date(row["updated_at"])
         else { throw VaultError(.integrity, "A record row has a damaged header.") }
@@ -49,7 +49,7 @@ public struct RecordHeader: Sendable, Equatable {
         self.state = state
         self.finalisedAt = try Self.date(row["finalised_at"])
         self.formVersion = row["form_version"]
-        self.amendsID = (row["amends_id"] as String?).flatMap(UUID.init(uuidString:))
+        self.amendsID = (row["amends_id"] as String?).flatMap(UUID.init(text:))
         self.purgedAt = try Self.date(row["purged_at"])
         self.intact = intact
     }
@@ -99,5 +99,5 @@ public enum ReadPurpose: Sendable {
 
 extension UUID {
     /// The vault stores ids lowercase.
-    var key: String { uuidString.lowercased() }
+    var key: String { lowercased }
 }

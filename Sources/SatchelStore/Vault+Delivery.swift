@@ -16,13 +16,16 @@ extension Vault {
     /// The outbox row of a record for a destination, refused when its MAC fails: a
     /// route forged outside Satchel is never sent nor settled.
     private func intactOutbox(_ db: Database, _ id: UUID, _ destination: String, keys: VaultKeys) throws -> OutboxFacts {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE record_id = ? AND destination = ?"), arguments: [id.key, destination]) else {
+        let found = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM outbox WHERE record_id = ? AND destination = ?"), arguments: [id.key, destination]) { row in
+            (facts: OutboxFacts(row: row), intact: OutboxFacts.isIntact(row, keys))
+        }
+        guard let row = found.first else {
             throw VaultError(.notFound, "Record \(id.key) is not queued for \(destination).")
         }
-        guard OutboxFacts.isIntact(row, keys) else {
+        guard row.intact else {
             throw VaultError(.integrity, "The outbox row of record \(id.key.prefix(8)) for \(destination) was changed outside Satchel; it is not sent. Run `satchel check`.")
         }
-        return OutboxFacts(row: row)
+        return row.facts
     }
 
     private func update(_ db: Database, _ f: OutboxFacts, attempt: Bool = false, lastError: String?? = nil, keys: VaultKeys) throws {

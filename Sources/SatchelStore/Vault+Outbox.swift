@@ -80,7 +80,7 @@ extension Vault {
 
     /// An outbox row as an entry, its MAC checked when the vault is unlocked.
     func outboxEntry(_ r: Row, _ keys: VaultKeys?) -> OutboxEntry? {
-        guard let id = UUID(uuidString: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
+        guard let id = UUID(text: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
         return OutboxEntry(
             recordID: id, destination: r["destination"], state: st, attempts: r["attempts"],
             lastError: openReason(r["last_error"], .outbox, record: id, destination: r["destination"]),

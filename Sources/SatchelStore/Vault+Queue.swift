@@ -67,9 +67,9 @@ extension Vault {
         let keys = try? requireKeys()
         do {
             return try db.vaultRead { db in
-                try Row.fetchAll(db.makeStatement(sql: sql), arguments: StatementArguments(args)).compactMap { r in
+                try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in
                     guard let entry = outboxEntry(r, keys), let kind = RecordKind(rawValue: r["record_kind"]),
-                          let subject = UUID(uuidString: r["record_subject"])
+                          let subject = UUID(text: r["record_subject"])
                     else { return nil }
                     return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"], queuedAt: r["queued_at"])
                 }
@@ -166,14 +166,16 @@ extension Vault {
             if let last { sql += " AND (outbox.record_id, outbox.destination) > (?, ?)"; args += [last.record, last.destination] }
             sql += " ORDER BY outbox.record_id, outbox.destination LIMIT ?"
             args.append(size)
-            let rows: [Row]
+            let page: [(entry: OutboxEntry?, record: String, destination: String)]
             do {
-                rows = try db.vaultRead { db in try Row.fetchAll(db.makeStatement(sql: sql), arguments: StatementArguments(args)) }
+                page = try db.vaultRead { db in
+                    try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in (outboxEntry(r, keys), r["record_id"], r["destination"]) }
+                }
             } catch { throw error.asVaultError("reading the outbox") }
-            guard let end = rows.last else { return }
-            let entries = rows.compactMap { outboxEntry($0, keys) }
+            guard let end = page.last else { return }
+            let entries = page.compactMap(\.entry)
             try body(entries, try headers(ids: Array(Set(entries.map(\.recordID)))))
-            last = (end["record_id"], end["destination"])
+            last = (end.record, end.destination)
         }
     }
 
@@ -186,11 +188,12 @@ extension Vault {
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = ids[start..<min(start + 500, ids.count)]
                 let sql = "SELECT * FROM record WHERE id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))"
-                let rows = try db.vaultRead { db in try Row.fetchAll(db.makeStatement(sql: sql), arguments: StatementArguments(chunk.map(\.key))) }
-                for r in rows {
-                    let h = try RecordHeader(row: r, intact: RecordFacts(row: r).isIntact(r, keys))
-                    out[h.id] = h
+                let found = try db.vaultRead { db in
+                    try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(chunk.map(\.key))) { r in
+                        try RecordHeader(row: r, intact: RecordFacts(row: r).isIntact(r, keys))
+                    }
                 }
+                for h in found { out[h.id] = h }
             }
         } catch { throw error.asVaultError("reading records") }
         return out

@@ -180,10 +180,11 @@ extension Vault {
         sql += " ORDER BY created_at DESC, id"
         if let limit { sql += " LIMIT ?"; args.append(limit) }
         do {
-            let rows = try db.vaultRead { try Row.fetchAll($0.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
-            var out: [RecordHeader] = []
-            for r in rows { out.append(try RecordHeader(row: r, intact: RecordFacts(row: r).isIntact(r, keys))) }
-            return out
+            return try db.vaultRead { db in
+                try Row.mapEach(db.cachedStatement(sql: sql), arguments: StatementArguments(args)) { r in
+                    try RecordHeader(row: r, intact: RecordFacts(row: r).isIntact(r, keys))
+                }
+            }
         } catch { throw error.asVaultError("listing records") }
     }
 
@@ -209,10 +210,11 @@ extension Vault {
         do {
             return try db.vaultRead { db in
                 try ids.map { id in
-                    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) else {
-                        throw VaultError(.notFound, "No record \(id.key) in this vault.")
+                    let found = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [id.key]) { row -> SealedRow? in
+                        (try RecordHeader(row: row, intact: RecordFacts(row: row).isIntact(row, keys)), row["body"], row["key_version"])
                     }
-                    return (try RecordHeader(row: row, intact: RecordFacts(row: row).isIntact(row, keys)), row["body"], row["key_version"])
+                    guard let sealed = found.first else { throw VaultError(.notFound, "No record \(id.key) in this vault.") }
+                    return sealed
                 }
             }
         } catch { throw error.asVaultError("reading records") }

@@ -136,3 +136,20 @@ extension DatabaseQueue {
         }
     }
 }
+
+extension Row {
+    /// Each row of `statement` handed to `transform` as SQLite steps to it, never copied;
+    /// nil results are left out. `Row.fetchAll` and `fetchOne` copy every row, and a copied
+    /// row finds a column by name by lowercasing each column's name in turn: most of what a
+    /// sync spent reading its queue (docs/performance.md, P3). `transform` must not keep the row.
+    static func mapEach<T>(
+        _ statement: Statement, arguments: StatementArguments = StatementArguments(), _ transform: (Row) throws -> T?
+    ) throws -> [T] {
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        var out: [T] = []
+        while let row = try cursor.next() {
+            if let value = try transform(row) { out.append(value) }
+        }
+        return out
+    }
+}

@@ -65,12 +65,29 @@ final class VaultKeys {
 /// terminated, an absent field as a lone NUL — so no two different lists of fields
 /// share an encoding.
 enum Canonical {
+    /// `label` then, per field, `<UTF-8 length>:<bytes>;` (nil as one NUL byte). Built in
+    /// one buffer: every MAC check of a row encodes its fields (a sync checks several per record).
     static func encode(_ label: String, _ fields: [String?]) -> [UInt8] {
-        var out = Array(label.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(label.utf8.count + fields.reduce(0) { $0 + ($1?.utf8.count ?? 1) + 8 })
+        out.append(contentsOf: label.utf8)
         for field in fields {
-            let bytes = Array((field ?? "\u{0}").utf8)
-            out += Array("\(bytes.count):".utf8) + bytes + [0x3B]
+            let text = field ?? "\u{0}"
+            appendDecimal(text.utf8.count, to: &out)
+            out.append(0x3A)
+            out.append(contentsOf: text.utf8)
+            out.append(0x3B)
         }
         return out
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var v = value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        out.append(contentsOf: digits.reversed())
     }
 }

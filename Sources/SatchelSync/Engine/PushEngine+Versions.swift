@@ -9,11 +9,10 @@ import SatchelStore
 extension PushEngine {
     /// "RiskAssessment/ID" when `r` endorses a risk assessment pulled from this destination
     /// (`risk endorse`): not yet placed itself, it goes over the colleague's RiskAssessment,
-    /// the next version of that resource, now final (SIM guide §43).
+    /// the next version of that resource, now final (SIM guide §43). Read from the entry
+    /// decoded when the record was opened (`OutgoingRecord.riskEntry`), the one the mapper maps.
     func endorsedTarget(_ r: OutgoingRecord) -> String? {
-        guard r.kind == .risk, let entry = try? RecordCodec.decode(RiskAssessmentEntry.self, from: r.body),
-              let endorsed = entry.endorses, endorsed.destination == destination.name
-        else { return nil }
+        guard let endorsed = r.riskEntry?.endorses, endorsed.destination == destination.name else { return nil }
         return "RiskAssessment/\(endorsed.resourceID)"
     }
 }

@@ -26,7 +26,7 @@ public enum FHIRMapper {
             let contact = try decode(Contact.self, record)
             (type, id, body) = ("Encounter", context.recordID, EncounterMapping.encounter(contact, context))
         case .risk:
-            let entry = try decode(RiskAssessmentEntry.self, record)
+            let entry = if let decoded = record.riskEntry { decoded } else { try decode(RiskAssessmentEntry.self, record) }
             (type, id, body) = ("RiskAssessment", context.recordID, RiskAssessmentMapping.riskAssessment(entry, context))
         case .top:
             let form = try decode(TOPForm.self, record)

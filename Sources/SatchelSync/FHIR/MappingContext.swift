@@ -13,8 +13,8 @@ struct MappingContext: Sendable {
 
     /// The resource's id and identifier: the first record of its chain of amendments, so
     /// every version is the same resource.
-    var recordID: String { record.resourceID.uuidString.lowercased() }
-    var subjectID: String { record.subjectID.uuidString.lowercased() }
+    var recordID: String { record.resourceID.lowercased }
+    var subjectID: String { record.subjectID.lowercased }
 
     /// The local identifier `https://satchel.example/Id/record|<uuid>`.
     static func localIdentifier(_ value: String) -> JSONValue {
@@ -41,7 +41,7 @@ struct MappingContext: Sendable {
         let basis: JSONValue? = record.disclosure.map { d in
             [
                 ["url": .string(Self.ext("lawful-basis")), "valueCoding": DisclosureMapping.basisCoding(d.basis)],
-                ["url": .string(Self.ext("released-by-disclosure")), "valueIdentifier": Self.localIdentifier(d.id.uuidString.lowercased())],
+                ["url": .string(Self.ext("released-by-disclosure")), "valueIdentifier": Self.localIdentifier(d.id.lowercased)],
             ]
         }
         return .members([
@@ -68,9 +68,9 @@ struct MappingContext: Sendable {
         var out: [JSONValue] = []
         if let amends = record.amendsID {
             out.append(["url": .string(Self.ext("amends")),
-                        "valueIdentifier": Self.localIdentifier(amends.uuidString.lowercased())])
+                        "valueIdentifier": Self.localIdentifier(amends.lowercased)])
             out.append(["url": .string(Self.ext("version-record")),
-                        "valueIdentifier": Self.localIdentifier(record.id.uuidString.lowercased())])
+                        "valueIdentifier": Self.localIdentifier(record.id.lowercased)])
         }
         if let authority {
             out.append(["url": .string(Self.ext("authority")), "valueCode": .string(authority.rawValue)])

@@ -25,6 +25,11 @@ public struct OutgoingRecord: Sendable {
     /// Where the resource already is on this destination's server ("Type/id" from an
     /// earlier version's receipt): an amendment is written there with PUT.
     public var updateTarget: String?
+    /// A risk record's entry, decoded and validated once when the record is opened for
+    /// sending: the mapper maps it, and the push engine reads what it endorses from it
+    /// (`PushEngine.endorsedTarget`). Nil for other kinds, or when the body does not
+    /// decode (the mapper then decodes it itself and names the problem).
+    public var riskEntry: RiskAssessmentEntry?
 
     /// The id the resource is known by: the root of its amendments.
     public var resourceID: UUID { rootID ?? id }
@@ -54,5 +59,6 @@ extension OutgoingRecord {
             id: h.id, kind: h.kind, subjectID: h.subjectID, authorID: h.authorID, authorRole: h.authorRole,
             authorName: authorName, createdAt: h.createdAt, finalisedAt: h.finalisedOrCreatedAt, amendsID: h.amendsID,
             formVersion: h.formVersion, body: stored.body)
+        if kind == .risk { riskEntry = try? FHIRMapper.decode(RiskAssessmentEntry.self, self) }
     }
 }
