@@ -73,21 +73,11 @@ enum Canonical {
         out.append(contentsOf: label.utf8)
         for field in fields {
             let text = field ?? "\u{0}"
-            appendDecimal(text.utf8.count, to: &out)
+            out.append(contentsOf: String(text.utf8.count).utf8)
             out.append(0x3A)
             out.append(contentsOf: text.utf8)
             out.append(0x3B)
         }
         return out
-    }
-
-    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var v = value
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-        out.append(contentsOf: digits.reversed())
     }
 }
