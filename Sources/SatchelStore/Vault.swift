@@ -1,3 +1,4 @@
+internal import CSQLiteGuard
 internal import CSodium
 import Foundation
 import GRDB
@@ -31,6 +32,9 @@ public final class Vault {
     /// The least key-derivation work this vault is unlocked (or re-wrapped) with.
     private let kdfFloor: KDFFloor
     private var keys: VaultKeys?
+    /// Checkpoints the WAL on a thread of its own (`checkpointer.c`), so no save waits for
+    /// one; nil if it could not start (SQLite checkpoints in the commit then, as by default).
+    private let checkpointer: OpaquePointer?
 
     public var isLocked: Bool { keys == nil }
 
@@ -48,9 +52,23 @@ public final class Vault {
         self.workerName = workerName
         self.kdfFloor = kdfFloor
         self.clock = clock
+        let path = location.database.path
+        self.checkpointer = try? db.inDatabase { db in
+            satchel_checkpointer_start(db.sqliteConnection, path, Self.checkpointFrames, Self.checkpointBackstopFrames)
+        }
     }
 
-    deinit { keys?.wipe() }
+    /// SQLite's own threshold: a checkpoint is wanted once the WAL holds 1,000 frames (4 MiB).
+    static let checkpointFrames: Int32 = 1000
+    /// Past this many frames (16 MiB) the commit checkpoints itself, as SQLite would.
+    static let checkpointBackstopFrames: Int32 = 4000
+
+    deinit {
+        keys?.wipe()
+        if let checkpointer {
+            try? db.inDatabase { db in satchel_checkpointer_stop(checkpointer, db.sqliteConnection) }
+        }
+    }
 
     // MARK: - Create
 

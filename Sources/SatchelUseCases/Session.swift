@@ -14,6 +14,9 @@ public final class Session {
     /// The service user `open` made current; capture needs no `--user` then.
     public var openUser: UUID?
     private var index: [UUID: ServiceUser]?
+    /// `FieldText.matchKey` of each indexed person's name, made once with the index: a
+    /// name lookup compares keys, not every name split and lowercased again per command.
+    private var nameKeys: [UUID: String] = [:]
     /// The Patients `caseload pull` stored, opened once per session to link pulled records
     /// to this device's people (every form asks); forgotten with the index, and after a
     /// pull or a drop.
@@ -85,19 +88,23 @@ public final class Session {
             if let u = try? RecordCodec.decode(ServiceUser.self, from: r.body) { loaded[r.header.subjectID] = u }
         }
         index = loaded
+        nameKeys = loaded.mapValues { FieldText.matchKey($0.name) }
         return loaded
     }
 
     /// Forgets what was opened (the idle lock wipes it with the keys).
     public func forgetIndex() {
         index = nil
+        nameKeys = [:]
         pulledPatientsCache = nil
     }
 
     /// Adds a service user just saved to the index, if it is loaded, so the next command
     /// does not re-open (and re-audit) everyone.
     func remember(_ user: ServiceUser, id: UUID) {
+        guard index != nil else { return }
         index?[id] = user
+        nameKeys[id] = FieldText.matchKey(user.name)
     }
 
     /// Finds a service user by alias, id prefix, or name (exact, else a unique prefix);
@@ -108,12 +115,19 @@ public final class Session {
             if let id = openUser, let u = users[id] { return (id, u) }
             throw UseCaseError(.badInput, "--user: which service user? Give --user ALIAS, or open one first (open ALIAS).")
         }
+        // Alias, exact name, id prefix, unique name prefix: the first kind that matches
+        // anyone decides, and the later kinds are not tried.
+        let lowered = reference.lowercased()
         let key = FieldText.matchKey(reference)
-        let byAlias = users.filter { $0.value.alias == reference.lowercased() }
-        let byName = users.filter { FieldText.matchKey($0.value.name) == key }
-        let byID = reference.count >= 4 ? users.filter { $0.key.uuidString.lowercased().hasPrefix(reference.lowercased()) } : [:]
-        let byPrefix = users.filter { FieldText.matchKey($0.value.name).hasPrefix(key) }
-        for candidates in [byAlias, byName, byID, byPrefix] where !candidates.isEmpty {
+        let matches: [(UUID, ServiceUser) -> Bool] = [
+            { $1.alias == lowered },
+            { id, _ in self.nameKeys[id] == key },
+            { id, _ in reference.count >= 4 && id.lowercased.hasPrefix(lowered) },
+            { id, _ in self.nameKeys[id]?.hasPrefix(key) ?? false },
+        ]
+        for match in matches {
+            let candidates = users.filter { match($0.key, $0.value) }
+            guard !candidates.isEmpty else { continue }
             guard candidates.count == 1, let hit = candidates.first else {
                 let list = candidates.values.map { $0.alias ?? $0.initials }.sorted().joined(separator: ", ")
                 throw UseCaseError(.badInput, "--user: \(FieldError.quote(reference)) matches \(candidates.count) service users (\(list)). Use the alias.")

@@ -68,4 +68,55 @@ extension VaultDatabaseTests {
             return e.code == .storage && e.message.hasPrefix("SQLite would not set journal_mode to wal")
         }
     }
+
+    /// The open file descriptors of this process that name `path` (the vault's file itself,
+    /// not its -wal or -shm).
+    static func descriptors(naming path: String) -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == path }.count
+    }
+
+    @Test("the WAL is checkpointed on a thread of its own: it starts again long before the 4,000-frame backstop, and every save is still there")
+    func checkpointsOffTheCommit() throws {
+        let t = try TemporaryVault()
+        defer { t.remove() }
+        let user = try t.addServiceUser()
+        // Each body fills ten overflow pages of its own, so 450 saves write over 4,500 WAL
+        // frames: more than the backstop, where the committing connection checkpoints itself.
+        // A pause after each save, as between a worker's lines: SQLite starts the WAL again
+        // only in a write that begins after a checkpoint has caught up, so saves written
+        // back to back with no pause at all leave it to the backstop (checkpointer.c).
+        let pad = String(repeating: "x", count: 10 * 4096)
+        var ids: [UUID] = []
+        for i in 0..<450 {
+            let draft = RecordDraft(kind: .contact, subjectID: user, body: Array("{\"n\":\(i),\"pad\":\"\(pad)\"}".utf8))
+            try t.vault.saveFinal(draft, routes: .queueEverywhere)
+            ids.append(draft.id)
+            usleep(5_000)
+        }
+        // The WAL file keeps the size of its longest run: SQLite writes it again from the
+        // start after a checkpoint, so its size says how far it grew before one.
+        let size = try FileManager.default.attributesOfItem(atPath: t.databasePath + "-wal")[.size] as? Int ?? 0
+        let frames = max(0, size - 32) / (4096 + 24)
+        #expect(frames > 0)
+        #expect(frames < 3 * Int(Vault.checkpointFrames))
+        #expect(try t.vault.read(ids, reason: "test").count == 450)
+    }
+
+    @Test("the checkpoint thread has its own connection to the vault file, closed with the vault")
+    func checkpointThreadEndsWithTheVault() throws {
+        let dir: URL
+        let path: String
+        do {
+            let t = try TemporaryVault()
+            dir = t.directory
+            path = t.databasePath
+            // The thread opens its connection as it starts.
+            let deadline = Date().addingTimeInterval(10)
+            while Self.descriptors(naming: path) < 2, Date() < deadline { usleep(10_000) }
+            #expect(Self.descriptors(naming: path) == 2)
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(Self.descriptors(naming: path) == 0)
+    }
 }
