@@ -136,4 +136,23 @@ struct SchemaCheckTests {
         }
         #expect(reopen(t) == nil)
     }
+
+    @Test("the digest a current vault is checked by is that of the schema the migrations make")
+    func currentDigest() throws {
+        let expected = try SchemaCheck.expected(level: VaultSchema.migrator.migrations.count)
+        let digest = SchemaCheck.digest(expected)
+        #expect(SchemaCheck.currentDigest == digest, "a migration changed: set SchemaCheck.currentDigest to \(digest)")
+        // Any object added, removed or changed changes the digest.
+        var planted = expected
+        planted["x"] = SchemaCheck.Object(type: "trigger", name: "x", table: "record", sql: "CREATE TRIGGER x AFTER INSERT ON record BEGIN SELECT 1; END")
+        #expect(SchemaCheck.digest(planted) != digest)
+        if let name = expected.keys.sorted().first, let o = expected[name] {
+            var changed = expected
+            changed[name] = SchemaCheck.Object(type: o.type, name: o.name, table: o.table, sql: (o.sql ?? "") + " ")
+            #expect(SchemaCheck.digest(changed) != digest)
+            var removed = expected
+            removed[name] = nil
+            #expect(SchemaCheck.digest(removed) != digest)
+        }
+    }
 }
