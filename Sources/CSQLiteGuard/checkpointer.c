@@ -1,30 +1,35 @@
 #include "CSQLiteGuard.h"
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The vault's WAL checkpoints, moved off the commit that crosses the threshold.
  *
  * SQLite's default: the commit that leaves the WAL at 1,000 frames or more copies them
  * into the database file and fsyncs it before it returns, so one save in ~70 pays for
- * the checkpoint. Here that commit's WAL hook only wakes a thread, which checkpoints
- * (PASSIVE: it never blocks a writer) on a connection of its own, while the REPL prints
- * its reply and reads the next line. Durability is SQLite's either way: a commit is on
- * disk when its fsync of the WAL returns, and a checkpoint cut short by kill -9 is
- * finished by the next connection.
+ * the checkpoint. Here that commit's WAL hook only wakes a thread, which waits for a
+ * pause in writing (`quiet_ms` without a commit: the time a worker takes to type the next
+ * line) and then checkpoints (PASSIVE: it never blocks a writer) on a connection of its
+ * own, so neither the commit nor, usually, the next save waits on its writes and fsync.
+ * Durability is SQLite's either way: a commit is on disk when its fsync of the WAL
+ * returns, and a checkpoint cut short by kill -9 is finished by the next connection.
  *
  * SQLite starts the WAL file again from its first frame only in a write transaction that
- * begins after a checkpoint has copied every frame. Between a worker's saves there is
- * time for that; writes back to back with no pause (a long sync) may never leave a gap,
- * so at `backstop` frames the committing connection checkpoints itself, as by default. */
+ * begins after a checkpoint has copied every frame. Writes back to back with no pause (a
+ * long sync, a benchmark) leave the thread no pause, so at `backstop` frames the
+ * committing connection checkpoints itself, as SQLite would at 1,000. */
 struct satchel_checkpointer {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int wanted;
     int stopping;
+    unsigned long commits;
     int threshold;
     int backstop;
+    int quiet_ms;
     char *path;
     pthread_t thread;
 };
@@ -36,6 +41,7 @@ static int on_commit(void *arg, sqlite3 *db, const char *schema, int frames) {
     } else if (frames >= c->threshold) {
         pthread_mutex_lock(&c->lock);
         c->wanted = 1;
+        c->commits++;
         pthread_cond_signal(&c->wake);
         pthread_mutex_unlock(&c->lock);
     }
@@ -58,6 +64,19 @@ static void *run(void *arg) {
     for (;;) {
         while (!c->wanted && !c->stopping) pthread_cond_wait(&c->wake, &c->lock);
         if (c->stopping) break;
+        /* A pause first: `quiet_ms` with no commit. */
+        for (;;) {
+            unsigned long seen = c->commits;
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_nsec += (long)c->quiet_ms * 1000000L;
+            until.tv_sec += until.tv_nsec / 1000000000L;
+            until.tv_nsec %= 1000000000L;
+            int rc = 0;
+            while (!c->stopping && c->commits == seen && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&c->wake, &c->lock, &until);
+            if (c->stopping || c->commits == seen) break;
+        }
+        if (c->stopping) break;
         c->wanted = 0;
         pthread_mutex_unlock(&c->lock);
         /* Without a connection of its own the backstop is the only checkpoint. */
@@ -69,18 +88,23 @@ static void *run(void *arg) {
     return 0;
 }
 
-struct satchel_checkpointer *satchel_checkpointer_start(struct sqlite3 *db, const char *path, int threshold, int backstop) {
+struct satchel_checkpointer *satchel_checkpointer_start(struct sqlite3 *db, const char *path, int threshold, int backstop, int quiet_ms) {
     struct satchel_checkpointer *c = calloc(1, sizeof *c);
     if (!c) return 0;
     c->path = strdup(path);
     c->threshold = threshold;
     c->backstop = backstop;
+    c->quiet_ms = quiet_ms;
+    pthread_condattr_t monotonic;
     if (!c->path || pthread_mutex_init(&c->lock, 0) != 0) {
         free(c->path);
         free(c);
         return 0;
     }
-    pthread_cond_init(&c->wake, 0);
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_cond_init(&c->wake, &monotonic);
+    pthread_condattr_destroy(&monotonic);
     if (pthread_create(&c->thread, 0, run, c) != 0) {
         pthread_cond_destroy(&c->wake);
         pthread_mutex_destroy(&c->lock);

@@ -53,8 +53,8 @@ public final class Vault {
         self.kdfFloor = kdfFloor
         self.clock = clock
         let path = location.database.path
-        self.checkpointer = try? db.inDatabase { db in
-            satchel_checkpointer_start(db.sqliteConnection, path, Self.checkpointFrames, Self.checkpointBackstopFrames)
+        self.checkpointer = db.inDatabase { db in
+            satchel_checkpointer_start(db.sqliteConnection, path, Self.checkpointFrames, Self.checkpointBackstopFrames, Self.checkpointPauseMilliseconds)
         }
     }
 
@@ -62,11 +62,13 @@ public final class Vault {
     static let checkpointFrames: Int32 = 1000
     /// Past this many frames (16 MiB) the commit checkpoints itself, as SQLite would.
     static let checkpointBackstopFrames: Int32 = 4000
+    /// The thread checkpoints once no commit has come for this long.
+    static let checkpointPauseMilliseconds: Int32 = 100
 
     deinit {
         keys?.wipe()
         if let checkpointer {
-            try? db.inDatabase { db in satchel_checkpointer_stop(checkpointer, db.sqliteConnection) }
+            db.inDatabase { db in satchel_checkpointer_stop(checkpointer, db.sqliteConnection) }
         }
     }
 

@@ -83,16 +83,17 @@ extension VaultDatabaseTests {
         let user = try t.addServiceUser()
         // Each body fills ten overflow pages of its own, so 450 saves write over 4,500 WAL
         // frames: more than the backstop, where the committing connection checkpoints itself.
-        // A pause after each save, as between a worker's lines: SQLite starts the WAL again
-        // only in a write that begins after a checkpoint has caught up, so saves written
-        // back to back with no pause at all leave it to the backstop (checkpointer.c).
+        // Saved in bursts of 30 with a pause after each, longer than the thread waits for
+        // (`checkpointPauseMilliseconds`), as between a worker's lines. SQLite starts the WAL
+        // again only in a write that begins after a checkpoint has caught up; saves back to
+        // back with no pause at all leave it to the backstop (checkpointer.c).
         let pad = String(repeating: "x", count: 10 * 4096)
         var ids: [UUID] = []
         for i in 0..<450 {
             let draft = RecordDraft(kind: .contact, subjectID: user, body: Array("{\"n\":\(i),\"pad\":\"\(pad)\"}".utf8))
             try t.vault.saveFinal(draft, routes: .queueEverywhere)
             ids.append(draft.id)
-            usleep(5_000)
+            if i % 30 == 29 { usleep(UInt32(3 * Vault.checkpointPauseMilliseconds) * 1000) }
         }
         // The WAL file keeps the size of its longest run: SQLite writes it again from the
         // start after a checkpoint, so its size says how far it grew before one.

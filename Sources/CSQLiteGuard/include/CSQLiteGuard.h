@@ -13,11 +13,12 @@ struct sqlite3;
 int satchel_sqlite_defensive(struct sqlite3 *db, int on);
 
 /// The vault's WAL checkpoints on a thread of their own (checkpointer.c): `db`'s commits
-/// that leave `threshold` frames or more in the WAL wake it; at `backstop` frames the
-/// committing connection checkpoints itself. NULL if the thread could not start (SQLite's
-/// own checkpoints stay on then).
+/// that leave `threshold` frames or more in the WAL wake it, and it checkpoints once no
+/// commit has come for `quiet_ms`; at `backstop` frames the committing connection
+/// checkpoints itself. NULL if the thread could not start (SQLite's own checkpoints stay
+/// on then).
 struct satchel_checkpointer;
-struct satchel_checkpointer *satchel_checkpointer_start(struct sqlite3 *db, const char *path, int threshold, int backstop);
+struct satchel_checkpointer *satchel_checkpointer_start(struct sqlite3 *db, const char *path, int threshold, int backstop, int quiet_ms);
 /// Gives `db` back SQLite's own checkpoints, then stops and frees the thread (waiting for a
 /// checkpoint under way). `db` must still be open.
 void satchel_checkpointer_stop(struct satchel_checkpointer *c, struct sqlite3 *db);
