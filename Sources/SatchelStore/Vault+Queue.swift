@@ -13,6 +13,9 @@ public struct QueuedRow: Sendable {
     public let createdAt: String
     /// When it was queued (sortable text) and its id: the page's key.
     public let queuedAt: String
+    /// The row as read, its MAC checked (nil when it failed): `markInFlight` updates the
+    /// row over it without reading it again.
+    public let stamp: OutboxStamp?
 }
 
 /// Which queued records a page holds: people's records (Patients, sent first) or the rest.
@@ -68,10 +71,11 @@ extension Vault {
         do {
             return try db.vaultRead { db in
                 try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in
-                    guard let entry = outboxEntry(r, keys), let kind = RecordKind(rawValue: r["record_kind"]),
+                    let stamp = keys.flatMap { OutboxStamp(row: r, keys: $0) }
+                    guard let entry = outboxEntry(r, keys, intact: stamp != nil), let kind = RecordKind(rawValue: r["record_kind"]),
                           let subject = UUID(text: r["record_subject"])
                     else { return nil }
-                    return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"], queuedAt: r["queued_at"])
+                    return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"], queuedAt: r["queued_at"], stamp: stamp)
                 }
             }
         } catch { throw error.asVaultError("reading the outbox") }
