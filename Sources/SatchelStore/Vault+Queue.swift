@@ -85,12 +85,26 @@ extension Vault {
     /// dropped at once, not audited: what is sent is opened again, bundle by bundle, and
     /// audited as an export then. A record that fails its integrity check, was purged or
     /// states no risk is left out (the engine quarantines the damaged when it opens them).
+    /// The rows are read in one statement, their MAC checked, without building headers.
     public func statedRisks(_ ids: [UUID]) throws(VaultError) -> [UUID: RiskGrade] {
+        guard !ids.isEmpty else { return [:] }
         let keys = try requireKeys()
+        let sql = "SELECT * FROM record WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ","))) AND purged_at IS NULL"
+        let sealed: [(id: UUID, kind: RecordKind, body: Data, keyVersion: Int)]
+        do {
+            sealed = try db.vaultRead { db in
+                try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(ids.map(\.key))) { r in
+                    guard let id = UUID(text: r["id"]), let kind = RecordKind(rawValue: r["kind"]), RecordFacts(row: r).isIntact(r, keys) else { return nil }
+                    return (id, kind, r["body"], r["key_version"])
+                }
+            }
+        } catch { throw error.asVaultError("reading records") }
         var out: [UUID: RiskGrade] = [:]
-        for row in try sealedRows(ids, keys: keys) where row.header.intact && row.header.purgedAt == nil {
-            guard let record = try? open([row], keys: keys).first, let risk = RecordCodec.statedRisk(record.body) else { continue }
-            out[record.header.id] = risk
+        for r in sealed {
+            guard let body = try? Sealer.open([UInt8](r.body), associatedData: Self.bodyAD(id: r.id, kind: r.kind, keyVersion: r.keyVersion), key: keys.data),
+                  let risk = RecordCodec.statedRisk(body)
+            else { continue }
+            out[r.id] = risk
         }
         return out
     }
@@ -181,6 +195,38 @@ extension Vault {
             try body(entries, try headers(ids: Array(Set(entries.map(\.recordID)))))
             last = (end.record, end.destination)
         }
+    }
+
+    /// For each person, the destinations (all, or those named) holding or about to hold
+    /// their records: an outbox row in `states` whose MAC holds, for a record of theirs
+    /// whose MAC holds. A row changed outside Satchel, or whose record was, counts for
+    /// nothing. The rows are read with the subject their record names, and only the first
+    /// row found intact for a (person, destination) is needed: a later row naming a pair
+    /// already found could add only that pair, so it is not checked. Reads the outbox once,
+    /// a row at a time; checks about one row and record per pair.
+    public func sharedPeople(states: [OutboxState], destinations names: [String]? = nil) throws(VaultError) -> [UUID: Set<String>] {
+        let keys = try requireKeys()
+        let sql = """
+            SELECT outbox.*, record.subject_id AS record_subject FROM outbox JOIN record ON record.id = outbox.record_id
+            WHERE outbox.state IN (\(states.map { _ in "?" }.joined(separator: ",")))
+            """
+        do {
+            return try db.vaultRead { db in
+                var shared: [UUID: Set<String>] = [:]
+                let rows = try Row.fetchCursor(db.makeStatement(sql: sql), arguments: StatementArguments(states.map(\.rawValue)))
+                while let row = try rows.next() {
+                    let destination: String = row["destination"]
+                    guard let subject = UUID(text: row["record_subject"]), names?.contains(destination) ?? true,
+                          !(shared[subject]?.contains(destination) ?? false),
+                          OutboxStamp(row: row, keys: keys) != nil,
+                          let record = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [row["record_id"] as String]),
+                          RecordFacts(row: record).isIntact(record, keys), UUID(text: record["subject_id"]) == subject
+                    else { continue }
+                    shared[subject, default: []].insert(destination)
+                }
+                return shared
+            }
+        } catch { throw error.asVaultError("reading the outbox") }
     }
 
     /// The headers of these records (their MAC checked), by id.

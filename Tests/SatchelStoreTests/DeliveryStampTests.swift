@@ -127,4 +127,31 @@ struct DeliveryStampTests {
         #expect(try exports(f.t) == [f.user.key, f.contact.key])
         #expect(try f.t.vault.verifyAudit().isIntact)
     }
+
+    @Test("the people each destination has records of count only rows and records whose MAC holds")
+    func sharedPeople() throws {
+        let f = try fixture()
+        defer { f.t.remove() }
+        let other = try SampleRecords.serviceUser(f.t.vault, name: "Fictional Otherperson", nhsNumber: "401 023 2137")
+        #expect(try f.t.vault.sharedPeople(states: [.pending]) == [f.user: ["nhs-epr"], other: ["nhs-epr"]])
+        #expect(try f.t.vault.sharedPeople(states: [.pending], destinations: ["elsewhere"]).isEmpty)
+        // The other person's only row, forged to another state; the first person's Patient
+        // row forged, their contact's record moved to the other person: the contact's row still counts.
+        try tamper(f.t, "UPDATE outbox SET server_id = 'Patient/x' WHERE record_id = :id", other)
+        try tamper(f.t, "UPDATE outbox SET server_id = 'Patient/x' WHERE record_id = :id", f.user)
+        #expect(try f.t.vault.sharedPeople(states: [.pending]) == [f.user: ["nhs-epr"]])
+        try VaultFileEditor.edit(f.t.databasePath, "UPDATE record SET subject_id = :other WHERE id = :id", ["other": other.key, "id": f.contact.key])
+        #expect(try f.t.vault.sharedPeople(states: [.pending]).isEmpty)
+    }
+
+    @Test("the stated risk is read only from records whose MAC holds and whose body opens")
+    func statedRisks() throws {
+        let f = try fixture()
+        defer { f.t.remove() }
+        let high = try SampleRecords.risk(f.t.vault, about: f.user, likelihood: 5, impact: 5)
+        let low = try SampleRecords.contact(f.t.vault, about: f.user, risk: .low)
+        #expect(try f.t.vault.statedRisks([high, low, f.user]) == [high: .high, low: .low])
+        try tamper(f.t, "UPDATE record SET author_id = 'another-worker' WHERE id = :id", high)
+        #expect(try f.t.vault.statedRisks([high, low]) == [low: .low])
+    }
 }
