@@ -18,6 +18,19 @@ public struct QueuedRow: Sendable {
     public let stamp: OutboxStamp?
 }
 
+/// A pending row and its record's clear facts as the rows state them, not checked
+/// (`Vault.forEachPendingRoute`): never acted on before `Vault.checkedRoute` says both hold.
+public struct UncheckedRoute: Sendable {
+    public let recordID: UUID
+    public let destination: String
+    /// nil when the row goes on consent; `.some(nil)` when its disclosure id does not parse.
+    public let disclosureID: UUID??
+    public let kind: RecordKind
+    public let subjectID: UUID
+    /// When the record was finalised (or created).
+    public let writtenAt: Date
+}
+
 /// Which queued records a page holds: people's records (Patients, sent first) or the rest.
 public enum QueuedKinds: Sendable {
     case people
@@ -158,45 +171,6 @@ extension Vault {
 }
 
 extension Vault {
-    /// Every outbox row in `states` (for one destination, or all; about one person, or
-    /// anyone) a page at a time, each page with the headers of its records: what a
-    /// whole-outbox pass (the sharing policy asked again, the privacy-notice check) reads
-    /// without holding the outbox in memory. Rows come in key order (record, destination);
-    /// a row changed by `body` (recalled, released) does not upset the pages after it.
-    public func forEachOutboxPage(
-        states: [OutboxState], destination: String? = nil, subject: UUID? = nil, size: Int = 500,
-        _ body: ([OutboxEntry], [UUID: RecordHeader]) throws -> Void
-    ) throws {
-        let keys = try? requireKeys()
-        var last: (record: String, destination: String)?
-        while true {
-            var sql = "SELECT outbox.* FROM outbox"
-            var args: [any DatabaseValueConvertible] = []
-            if let subject {
-                sql += " JOIN record ON record.id = outbox.record_id WHERE record.subject_id = ?"
-                args.append(subject.key)
-            } else {
-                sql += " WHERE 1"
-            }
-            sql += " AND outbox.state IN (\(states.map { _ in "?" }.joined(separator: ",")))"
-            args += states.map(\.rawValue)
-            if let destination { sql += " AND outbox.destination = ?"; args.append(destination) }
-            if let last { sql += " AND (outbox.record_id, outbox.destination) > (?, ?)"; args += [last.record, last.destination] }
-            sql += " ORDER BY outbox.record_id, outbox.destination LIMIT ?"
-            args.append(size)
-            let page: [(entry: OutboxEntry?, record: String, destination: String)]
-            do {
-                page = try db.vaultRead { db in
-                    try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in (outboxEntry(r, keys), r["record_id"], r["destination"]) }
-                }
-            } catch { throw error.asVaultError("reading the outbox") }
-            guard let end = page.last else { return }
-            let entries = page.compactMap(\.entry)
-            try body(entries, try headers(ids: Array(Set(entries.map(\.recordID)))))
-            last = (end.record, end.destination)
-        }
-    }
-
     /// For each person, the destinations (all, or those named) holding or about to hold
     /// their records: an outbox row in `states` whose MAC holds, for a record of theirs
     /// whose MAC holds. A row changed outside Satchel, or whose record was, counts for
@@ -227,6 +201,54 @@ extension Vault {
                 return shared
             }
         } catch { throw error.asVaultError("reading the outbox") }
+    }
+
+    /// Every pending row (about one person, or anyone) with the clear facts of its record,
+    /// a page at a time in key order, as the rows state them: **not checked**. For a pass
+    /// that changes only some rows (the sharing policy asked again): it decides on these,
+    /// and checks a row and its record (`checkedRoute`) before it acts on them or reads
+    /// anything because of them. A row that fails to parse is left out (check names it).
+    public func forEachPendingRoute(subject: UUID? = nil, size: Int = 500, _ body: ([UncheckedRoute]) throws -> Void) throws {
+        var last: (record: String, destination: String)?
+        while true {
+            var sql = """
+                SELECT outbox.record_id, outbox.destination, outbox.disclosure_id, record.kind, record.subject_id,
+                       coalesce(record.finalised_at, record.created_at) AS written_at
+                FROM outbox JOIN record ON record.id = outbox.record_id WHERE outbox.state = 'pending'
+                """
+            var args: [any DatabaseValueConvertible] = []
+            if let subject { sql += " AND record.subject_id = ?"; args.append(subject.key) }
+            if let last { sql += " AND (outbox.record_id, outbox.destination) > (?, ?)"; args += [last.record, last.destination] }
+            sql += " ORDER BY outbox.record_id, outbox.destination LIMIT ?"
+            args.append(size)
+            let page: [(route: UncheckedRoute?, record: String, destination: String)]
+            do {
+                page = try db.vaultRead { db in
+                    try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in
+                        let route = UUID(text: r["record_id"]).flatMap { id -> UncheckedRoute? in
+                            guard let kind = RecordKind(rawValue: r["kind"]), let subject = UUID(text: r["subject_id"]),
+                                  let written = Timestamp.date(r["written_at"])
+                            else { return nil }
+                            let disclosure = (r["disclosure_id"] as String?).map { UUID(text: $0) }
+                            return UncheckedRoute(recordID: id, destination: r["destination"], disclosureID: disclosure, kind: kind, subjectID: subject, writtenAt: written)
+                        }
+                        return (route, r["record_id"], r["destination"])
+                    }
+                }
+            } catch { throw error.asVaultError("reading the outbox") }
+            guard let end = page.last else { return }
+            try body(page.compactMap(\.route))
+            last = (end.record, end.destination)
+        }
+    }
+
+    /// A record's outbox row for a destination and the record's header, when both MACs
+    /// hold; nil otherwise (or when there is no such row).
+    public func checkedRoute(_ id: UUID, destination: String) throws(VaultError) -> (entry: OutboxEntry, header: RecordHeader)? {
+        guard let entry = try outbox(destination: destination, record: id).first, entry.intact,
+              let header = try headers(ids: [id])[id], header.intact
+        else { return nil }
+        return (entry, header)
     }
 
     /// The headers of these records (their MAC checked), by id.
