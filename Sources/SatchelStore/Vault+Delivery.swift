@@ -28,62 +28,129 @@ extension Vault {
         return row.facts
     }
 
-    private func update(_ db: Database, _ f: OutboxFacts, attempt: Bool = false, lastError: String?? = nil, keys: VaultKeys) throws {
+    /// Writes `f` over a row with its new MAC. With `stamp`, only while the row is still
+    /// exactly the stamp (every MAC-covered column and the MAC): nil when it is not.
+    /// Returns the stamp of what was written.
+    private func update(
+        _ db: Database, _ f: OutboxFacts, over stamp: OutboxStamp? = nil, attempt: Bool = false, lastError: String?? = nil, keys: VaultKeys
+    ) throws -> OutboxStamp? {
+        let mac = f.mac(keys)
         var sql = "UPDATE outbox SET state = ?, server_id = ?, server_version = ?, delivered_at = ?, write_mode = ?, mac = ?"
-        var args: [any DatabaseValueConvertible & Sendable] = []
+        var args: [(any DatabaseValueConvertible)?] = [f.state, f.serverID, f.serverVersion, f.deliveredAt, f.writeMode, mac]
         if attempt { sql += ", attempts = attempts + 1" }
         if let lastError { sql += ", last_error = ?"; args.append(lastError) }
         sql += " WHERE record_id = ? AND destination = ?"
-        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(
-            [f.state, f.serverID, f.serverVersion, f.deliveredAt, f.writeMode, f.mac(keys)] + args + [f.recordID, f.destination]))
+        args += [f.recordID, f.destination]
+        if let old = stamp?.facts, let oldMAC = stamp?.mac {
+            sql += """
+                 AND state = ? AND queued_at = ? AND server_id IS ? AND server_version IS ? AND delivered_at IS ?
+                 AND disclosure_id IS ? AND write_mode IS ? AND mac = ?
+                """
+            args += [old.state, old.queuedAt, old.serverID, old.serverVersion, old.deliveredAt, old.disclosureID, old.writeMode, oldMAC]
+        }
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(args))
+        guard stamp == nil || db.changesCount == 1 else { return nil }
+        return OutboxStamp(facts: f, mac: mac)
+    }
+
+    /// The row's facts for an update: from its stamp when it is one of this record's for
+    /// this destination in `state` (the update is then guarded by the stamp), otherwise
+    /// read and MAC-checked now.
+    private func current(
+        _ db: Database, _ id: UUID, _ destination: String, _ state: OutboxState, _ stamp: OutboxStamp?, keys: VaultKeys
+    ) throws -> (facts: OutboxFacts, stamp: OutboxStamp?) {
+        if let stamp, stamp.facts.recordID == id.key, stamp.facts.destination == destination, stamp.facts.state == state.rawValue {
+            return (stamp.facts, stamp)
+        }
+        return (try intactOutbox(db, id, destination, keys: keys), nil)
+    }
+
+    /// Applies one row's move: over its stamp when it has one, and when the row is no
+    /// longer exactly that, read and MAC-checked again (a row changed outside Satchel is
+    /// refused there, as without a stamp).
+    private func move(
+        _ db: Database, _ id: UUID, _ destination: String, from state: OutboxState, _ stamp: OutboxStamp?, keys: VaultKeys,
+        _ change: (inout OutboxFacts) throws -> (attempt: Bool, lastError: String??)
+    ) throws -> OutboxStamp? {
+        var (f, guardStamp) = try current(db, id, destination, state, stamp, keys: keys)
+        let refusal = VaultError(.refused, "Record \(id.key) is not \(state == .pending ? "pending" : "in flight") for \(destination).")
+        guard f.state == state.rawValue else { throw refusal }
+        let how = try change(&f)
+        if let done = try update(db, f, over: guardStamp, attempt: how.attempt, lastError: how.lastError, keys: keys) { return done }
+        // Changed since it was stamped: the row as it is now, checked.
+        f = try intactOutbox(db, id, destination, keys: keys)
+        guard f.state == state.rawValue else { throw refusal }
+        let again = try change(&f)
+        return try update(db, f, attempt: again.attempt, lastError: again.lastError, keys: keys)
     }
 
     /// pending → in-flight for a whole bundle, in one transaction, before it is sent.
-    /// `writeMode` is kept on a row at its first attempt and never changed after.
-    public func markInFlight(_ ids: [UUID], destination: String, writeMode: OutboxWriteMode? = nil) throws(VaultError) {
+    /// `writeMode` is kept on a row at its first attempt and never changed after. With
+    /// `stamps` (the rows as a page of the queue read them, MAC checked), a row still
+    /// exactly as stamped is not read again. The `exports` of the bundle's records (opened
+    /// by `openForSending`) are audited in the same commit, before anything is sent.
+    /// Returns each row's stamp in flight, for `settle`.
+    @discardableResult
+    public func markInFlight(
+        _ ids: [UUID], destination: String, writeMode: OutboxWriteMode? = nil, stamps: [UUID: OutboxStamp] = [:], exports: [ExportNote] = []
+    ) throws(VaultError) -> [UUID: OutboxStamp] {
         let keys = try requireKeys()
+        let now = clock()
         do {
-            try db.write { db in
+            return try db.write { db in
+                var out: [UUID: OutboxStamp] = [:]
                 for id in ids {
-                    var f = try intactOutbox(db, id, destination, keys: keys)
-                    guard f.state == OutboxState.pending.rawValue else { throw VaultError(.refused, "Record \(id.key) is not pending for \(destination).") }
-                    f.state = OutboxState.inFlight.rawValue
-                    f.writeMode = f.writeMode ?? writeMode?.rawValue
-                    try update(db, f, attempt: true, keys: keys)
+                    out[id] = try move(db, id, destination, from: .pending, stamps[id], keys: keys) { f in
+                        f.state = OutboxState.inFlight.rawValue
+                        f.writeMode = f.writeMode ?? writeMode?.rawValue
+                        return (true, nil)
+                    }
                 }
+                try appendExports(db, exports, at: now, keys: keys)
+                return out
             }
         } catch { throw error.asVaultError("marking records in flight") }
     }
 
     /// Applies a bundle's results in one transaction: receipts kept, rejections
     /// quarantined with the reason, the rest back to pending — and the audit log says so.
-    public func settle(_ results: [(UUID, DeliveryResult)], destination: String) throws(VaultError) {
+    /// With `stamps` (as `markInFlight` returned them), a row still exactly as stamped is
+    /// not read again. Returns the stamps of the rows as written.
+    @discardableResult
+    public func settle(
+        _ results: [(UUID, DeliveryResult)], destination: String, stamps: [UUID: OutboxStamp] = [:]
+    ) throws(VaultError) -> [UUID: OutboxStamp] {
         let keys = try requireKeys()
         let now = clock()
         do {
-            try db.write { db in
+            return try db.write { db in
                 var audit = AuditLog.Batch(keys: keys)
+                var out: [UUID: OutboxStamp] = [:]
                 for (id, result) in results {
-                    var f = try intactOutbox(db, id, destination, keys: keys)
-                    guard f.state == OutboxState.inFlight.rawValue else { throw VaultError(.refused, "Record \(id.key) was not in flight for \(destination).") }
+                    out[id] = try move(db, id, destination, from: .inFlight, stamps[id], keys: keys) { f in
+                        switch result {
+                        case .delivered(let serverID, let version):
+                            f.state = OutboxState.delivered.rawValue
+                            f.serverID = serverID
+                            f.serverVersion = version
+                            f.deliveredAt = Timestamp.string(now)
+                            return (false, .some(nil))
+                        case .rejected(let reason):
+                            f.state = OutboxState.rejected.rawValue
+                            return (false, try sealReason(reason, .outbox, record: id, destination: destination, keys: keys))
+                        case .retry(let reason):
+                            f.state = OutboxState.pending.rawValue
+                            return (false, try sealReason(reason, .outbox, record: id, destination: destination, keys: keys))
+                        }
+                    }
                     switch result {
-                    case .delivered(let serverID, let version):
-                        f.state = OutboxState.delivered.rawValue
-                        f.serverID = serverID
-                        f.serverVersion = version
-                        f.deliveredAt = Timestamp.string(now)
-                        try update(db, f, lastError: .some(nil), keys: keys)
-                        try audit.append(db, .deliver, actor: workerID, record: id.key, detail: destination, at: now)
-                    case .rejected(let reason):
-                        f.state = OutboxState.rejected.rawValue
-                        try update(db, f, lastError: try sealReason(reason, .outbox, record: id, destination: destination, keys: keys), keys: keys)
-                        try audit.append(db, .reject, actor: workerID, record: id.key, detail: destination, at: now)
-                    case .retry(let reason):
-                        f.state = OutboxState.pending.rawValue
-                        try update(db, f, lastError: try sealReason(reason, .outbox, record: id, destination: destination, keys: keys), keys: keys)
+                    case .delivered: try audit.append(db, .deliver, actor: workerID, record: id.key, detail: destination, at: now)
+                    case .rejected: try audit.append(db, .reject, actor: workerID, record: id.key, detail: destination, at: now)
+                    case .retry: break
                     }
                 }
                 try audit.seal(db)
+                return out
             }
         } catch { throw error.asVaultError("recording the delivery results") }
     }
@@ -101,7 +168,7 @@ extension Vault {
                 where OutboxFacts.isIntact(row, keys) {
                     var f = OutboxFacts(row: row)
                     f.state = OutboxState.pending.rawValue
-                    try update(db, f, lastError: "interrupted: sent again", keys: keys)
+                    _ = try update(db, f, lastError: "interrupted: sent again", keys: keys)
                     recovered += 1
                 }
                 return recovered

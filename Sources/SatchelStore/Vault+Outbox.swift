@@ -40,6 +40,30 @@ public struct OutboxEntry: Sendable, Equatable {
     public let intact: Bool
 }
 
+/// An outbox row as Satchel last verified or wrote it: its MAC-covered facts and its MAC.
+/// An update guarded by it (`markInFlight`, `settle`) changes the row only while every
+/// covered column and the MAC are still exactly these — a row whose MAC held when it was
+/// read or written, and unchanged since, still holds — so the row needs no second read
+/// and MAC check. A row changed in between (outside Satchel) matches no stamp: it is read
+/// and checked again, and refused as before.
+public struct OutboxStamp: Sendable {
+    let facts: OutboxFacts
+    let mac: Data
+
+    /// The stamp of a row read from the outbox, nil when its MAC fails.
+    init?(row: Row, keys: VaultKeys) {
+        let facts = OutboxFacts(row: row)
+        guard let mac = row["mac"] as Data?, keys.verify(.route, OutboxFacts.label, facts.fields, against: [UInt8](mac)) else { return nil }
+        self.facts = facts
+        self.mac = mac
+    }
+
+    init(facts: OutboxFacts, mac: Data) {
+        self.facts = facts
+        self.mac = mac
+    }
+}
+
 extension Vault {
     /// Queues or holds a just-finalised record for every registered destination, each
     /// row with its MAC, so a route cannot be forged or swapped outside Satchel.
@@ -78,8 +102,9 @@ extension Vault {
         } catch { throw error.asVaultError("reading the outbox") }
     }
 
-    /// An outbox row as an entry, its MAC checked when the vault is unlocked.
-    func outboxEntry(_ r: Row, _ keys: VaultKeys?) -> OutboxEntry? {
+    /// An outbox row as an entry, its MAC checked when the vault is unlocked (or as
+    /// `intact` says, when the caller has checked it).
+    func outboxEntry(_ r: Row, _ keys: VaultKeys?, intact: Bool? = nil) -> OutboxEntry? {
         guard let id = UUID(text: r["record_id"]), let st = OutboxState(rawValue: r["state"]) else { return nil }
         return OutboxEntry(
             recordID: id, destination: r["destination"], state: st, attempts: r["attempts"],
@@ -87,7 +112,7 @@ extension Vault {
             serverID: r["server_id"], serverVersion: r["server_version"],
             disclosureID: (r["disclosure_id"] as String?).flatMap(UUID.init(uuidString:)),
             writeMode: (r["write_mode"] as String?).flatMap(OutboxWriteMode.init(rawValue:)),
-            intact: keys.map { OutboxFacts.isIntact(r, $0) } ?? false)
+            intact: intact ?? keys.map { OutboxFacts.isIntact(r, $0) } ?? false)
     }
 
     // MARK: - Reasons

@@ -13,6 +13,22 @@ public struct QueuedRow: Sendable {
     public let createdAt: String
     /// When it was queued (sortable text) and its id: the page's key.
     public let queuedAt: String
+    /// The row as read, its MAC checked (nil when it failed): `markInFlight` updates the
+    /// row over it without reading it again.
+    public let stamp: OutboxStamp?
+}
+
+/// A pending row and its record's clear facts as the rows state them, not checked
+/// (`Vault.forEachPendingRoute`): never acted on before `Vault.checkedRoute` says both hold.
+public struct UncheckedRoute: Sendable {
+    public let recordID: UUID
+    public let destination: String
+    /// nil when the row goes on consent; `.some(nil)` when its disclosure id does not parse.
+    public let disclosureID: UUID??
+    public let kind: RecordKind
+    public let subjectID: UUID
+    /// When the record was finalised (or created).
+    public let writtenAt: Date
 }
 
 /// Which queued records a page holds: people's records (Patients, sent first) or the rest.
@@ -68,10 +84,11 @@ extension Vault {
         do {
             return try db.vaultRead { db in
                 try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in
-                    guard let entry = outboxEntry(r, keys), let kind = RecordKind(rawValue: r["record_kind"]),
+                    let stamp = keys.flatMap { OutboxStamp(row: r, keys: $0) }
+                    guard let entry = outboxEntry(r, keys, intact: stamp != nil), let kind = RecordKind(rawValue: r["record_kind"]),
                           let subject = UUID(text: r["record_subject"])
                     else { return nil }
-                    return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"], queuedAt: r["queued_at"])
+                    return QueuedRow(entry: entry, kind: kind, subjectID: subject, createdAt: r["record_created"], queuedAt: r["queued_at"], stamp: stamp)
                 }
             }
         } catch { throw error.asVaultError("reading the outbox") }
@@ -81,12 +98,26 @@ extension Vault {
     /// dropped at once, not audited: what is sent is opened again, bundle by bundle, and
     /// audited as an export then. A record that fails its integrity check, was purged or
     /// states no risk is left out (the engine quarantines the damaged when it opens them).
+    /// The rows are read in one statement, their MAC checked, without building headers.
     public func statedRisks(_ ids: [UUID]) throws(VaultError) -> [UUID: RiskGrade] {
+        guard !ids.isEmpty else { return [:] }
         let keys = try requireKeys()
+        let sql = "SELECT * FROM record WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ","))) AND purged_at IS NULL"
+        let sealed: [(id: UUID, kind: RecordKind, body: Data, keyVersion: Int)]
+        do {
+            sealed = try db.vaultRead { db in
+                try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(ids.map(\.key))) { r in
+                    guard let id = UUID(text: r["id"]), let kind = RecordKind(rawValue: r["kind"]), RecordFacts(row: r).isIntact(r, keys) else { return nil }
+                    return (id, kind, r["body"], r["key_version"])
+                }
+            }
+        } catch { throw error.asVaultError("reading records") }
         var out: [UUID: RiskGrade] = [:]
-        for row in try sealedRows(ids, keys: keys) where row.header.intact && row.header.purgedAt == nil {
-            guard let record = try? open([row], keys: keys).first, let risk = RecordCodec.statedRisk(record.body) else { continue }
-            out[record.header.id] = risk
+        for r in sealed {
+            guard let body = try? Sealer.open([UInt8](r.body), associatedData: Self.bodyAD(id: r.id, kind: r.kind, keyVersion: r.keyVersion), key: keys.data),
+                  let risk = RecordCodec.statedRisk(body)
+            else { continue }
+            out[r.id] = risk
         }
         return out
     }
@@ -140,43 +171,84 @@ extension Vault {
 }
 
 extension Vault {
-    /// Every outbox row in `states` (for one destination, or all; about one person, or
-    /// anyone) a page at a time, each page with the headers of its records: what a
-    /// whole-outbox pass (the sharing policy asked again, the privacy-notice check) reads
-    /// without holding the outbox in memory. Rows come in key order (record, destination);
-    /// a row changed by `body` (recalled, released) does not upset the pages after it.
-    public func forEachOutboxPage(
-        states: [OutboxState], destination: String? = nil, subject: UUID? = nil, size: Int = 500,
-        _ body: ([OutboxEntry], [UUID: RecordHeader]) throws -> Void
-    ) throws {
-        let keys = try? requireKeys()
+    /// For each person, the destinations (all, or those named) holding or about to hold
+    /// their records: an outbox row in `states` whose MAC holds, for a record of theirs
+    /// whose MAC holds. A row changed outside Satchel, or whose record was, counts for
+    /// nothing. The rows are read with the subject their record names, and only the first
+    /// row found intact for a (person, destination) is needed: a later row naming a pair
+    /// already found could add only that pair, so it is not checked. Reads the outbox once,
+    /// a row at a time; checks about one row and record per pair.
+    public func sharedPeople(states: [OutboxState], destinations names: [String]? = nil) throws(VaultError) -> [UUID: Set<String>] {
+        let keys = try requireKeys()
+        let sql = """
+            SELECT outbox.*, record.subject_id AS record_subject FROM outbox JOIN record ON record.id = outbox.record_id
+            WHERE outbox.state IN (\(states.map { _ in "?" }.joined(separator: ",")))
+            """
+        do {
+            return try db.vaultRead { db in
+                var shared: [UUID: Set<String>] = [:]
+                let rows = try Row.fetchCursor(db.makeStatement(sql: sql), arguments: StatementArguments(states.map(\.rawValue)))
+                while let row = try rows.next() {
+                    let destination: String = row["destination"]
+                    guard let subject = UUID(text: row["record_subject"]), names?.contains(destination) ?? true,
+                          !(shared[subject]?.contains(destination) ?? false),
+                          OutboxStamp(row: row, keys: keys) != nil,
+                          let record = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM record WHERE id = ?"), arguments: [row["record_id"] as String]),
+                          RecordFacts(row: record).isIntact(record, keys), UUID(text: record["subject_id"]) == subject
+                    else { continue }
+                    shared[subject, default: []].insert(destination)
+                }
+                return shared
+            }
+        } catch { throw error.asVaultError("reading the outbox") }
+    }
+
+    /// Every pending row (about one person, or anyone) with the clear facts of its record,
+    /// a page at a time in key order, as the rows state them: **not checked**. For a pass
+    /// that changes only some rows (the sharing policy asked again): it decides on these,
+    /// and checks a row and its record (`checkedRoute`) before it acts on them or reads
+    /// anything because of them. A row that fails to parse is left out (check names it).
+    public func forEachPendingRoute(subject: UUID? = nil, size: Int = 500, _ body: ([UncheckedRoute]) throws -> Void) throws {
         var last: (record: String, destination: String)?
         while true {
-            var sql = "SELECT outbox.* FROM outbox"
+            var sql = """
+                SELECT outbox.record_id, outbox.destination, outbox.disclosure_id, record.kind, record.subject_id,
+                       coalesce(record.finalised_at, record.created_at) AS written_at
+                FROM outbox JOIN record ON record.id = outbox.record_id WHERE outbox.state = 'pending'
+                """
             var args: [any DatabaseValueConvertible] = []
-            if let subject {
-                sql += " JOIN record ON record.id = outbox.record_id WHERE record.subject_id = ?"
-                args.append(subject.key)
-            } else {
-                sql += " WHERE 1"
-            }
-            sql += " AND outbox.state IN (\(states.map { _ in "?" }.joined(separator: ",")))"
-            args += states.map(\.rawValue)
-            if let destination { sql += " AND outbox.destination = ?"; args.append(destination) }
+            if let subject { sql += " AND record.subject_id = ?"; args.append(subject.key) }
             if let last { sql += " AND (outbox.record_id, outbox.destination) > (?, ?)"; args += [last.record, last.destination] }
             sql += " ORDER BY outbox.record_id, outbox.destination LIMIT ?"
             args.append(size)
-            let page: [(entry: OutboxEntry?, record: String, destination: String)]
+            let page: [(route: UncheckedRoute?, record: String, destination: String)]
             do {
                 page = try db.vaultRead { db in
-                    try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in (outboxEntry(r, keys), r["record_id"], r["destination"]) }
+                    try Row.mapEach(db.makeStatement(sql: sql), arguments: StatementArguments(args)) { r in
+                        let route = UUID(text: r["record_id"]).flatMap { id -> UncheckedRoute? in
+                            guard let kind = RecordKind(rawValue: r["kind"]), let subject = UUID(text: r["subject_id"]),
+                                  let written = Timestamp.date(r["written_at"])
+                            else { return nil }
+                            let disclosure = (r["disclosure_id"] as String?).map { UUID(text: $0) }
+                            return UncheckedRoute(recordID: id, destination: r["destination"], disclosureID: disclosure, kind: kind, subjectID: subject, writtenAt: written)
+                        }
+                        return (route, r["record_id"], r["destination"])
+                    }
                 }
             } catch { throw error.asVaultError("reading the outbox") }
             guard let end = page.last else { return }
-            let entries = page.compactMap(\.entry)
-            try body(entries, try headers(ids: Array(Set(entries.map(\.recordID)))))
+            try body(page.compactMap(\.route))
             last = (end.record, end.destination)
         }
+    }
+
+    /// A record's outbox row for a destination and the record's header, when both MACs
+    /// hold; nil otherwise (or when there is no such row).
+    public func checkedRoute(_ id: UUID, destination: String) throws(VaultError) -> (entry: OutboxEntry, header: RecordHeader)? {
+        guard let entry = try outbox(destination: destination, record: id).first, entry.intact,
+              let header = try headers(ids: [id])[id], header.intact
+        else { return nil }
+        return (entry, header)
     }
 
     /// The headers of these records (their MAC checked), by id.

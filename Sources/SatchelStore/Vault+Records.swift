@@ -97,6 +97,43 @@ extension Vault {
     /// whose body is gone, is named too). Only what was opened is audited.
     public func readIntact(_ ids: [UUID], purpose: ReadPurpose, reason: String) throws(VaultError) -> (records: [StoredRecord], damaged: [(id: UUID, problem: String)]) {
         let keys = try requireKeys()
+        let opened = try openIntact(ids, keys: keys)
+        try auditReads(opened.records.map(\.header.id), purpose: purpose, reason: reason, keys: keys)
+        return opened
+    }
+
+    /// Opens records to be sent, like `readIntact` for an export, but their export entries
+    /// come back as notes, to be written by `markInFlight(…, exports:)` in the commit that
+    /// marks them in flight — before anything is sent — or by `auditExports` when they are
+    /// not sent after all. Nothing opened here may leave the vault before its notes are
+    /// written (a process killed in between loses the notes with nothing sent).
+    public func openForSending(_ ids: [UUID], reason: String) throws(VaultError) -> (records: [StoredRecord], damaged: [(id: UUID, problem: String)], exports: [ExportNote]) {
+        let opened = try openIntact(ids, keys: try requireKeys())
+        return (opened.records, opened.damaged, opened.records.map { ExportNote(record: $0.header.id, reason: reason) })
+    }
+
+    /// Writes the export entries of records opened for sending and not sent.
+    public func auditExports(_ notes: [ExportNote]) throws(VaultError) {
+        guard !notes.isEmpty else { return }
+        let keys = try requireKeys()
+        let now = clock()
+        do {
+            try db.write { db in try appendExports(db, notes, at: now, keys: keys) }
+        } catch { throw error.asVaultError("writing the audit log") }
+    }
+
+    /// Appends the export entries of these notes, in the caller's transaction.
+    func appendExports(_ db: Database, _ notes: [ExportNote], at date: Date, keys: VaultKeys) throws {
+        guard !notes.isEmpty else { return }
+        var audit = AuditLog.Batch(keys: keys)
+        for note in notes {
+            try audit.append(db, .export, actor: workerID, record: note.record.key, detail: note.reason, at: date)
+        }
+        try audit.seal(db)
+    }
+
+    /// The records whose rows are intact and bodies open, and the rest with what is wrong.
+    private func openIntact(_ ids: [UUID], keys: VaultKeys) throws(VaultError) -> (records: [StoredRecord], damaged: [(id: UUID, problem: String)]) {
         let rows = try sealedRows(ids, keys: keys)
         var good: [StoredRecord] = []
         var damaged: [(id: UUID, problem: String)] = []
@@ -109,7 +146,6 @@ extension Vault {
                 damaged.append((r.header.id, Self.damagedRecordMessage(r.header.id.key, kind: r.header.kind.rawValue)))
             }
         }
-        try auditReads(good.map(\.header.id), purpose: purpose, reason: reason, keys: keys)
         return (good, damaged)
     }
 
@@ -329,6 +365,12 @@ extension Vault {
 }
 
 /// A read made for a save (`Vault.readForSave`) whose audit entry is still to be written.
+/// The export entry due for a record opened to be sent (`Vault.openForSending`).
+public struct ExportNote: Sendable, Equatable {
+    public let record: UUID
+    let reason: String
+}
+
 public struct ReadNote: Sendable, Equatable {
     /// The record's key, or DEST/TYPE/ID for a pulled record.
     let record: String

@@ -27,14 +27,9 @@ extension Session {
     /// records that fail their integrity check are left out (`queue` names them). Their
     /// consents are opened, audited as a view ("privacy notice check").
     public func privacyNoticeGaps(destinations names: [String]? = nil) throws -> [PrivacyNoticeGap] {
-        var shared: [UUID: Set<String>] = [:]
-        // A page of the outbox at a time: the check runs after every sync, whatever the queue's length.
-        try vault.forEachOutboxPage(states: [.pending, .inFlight, .delivered]) { page, headers in
-            for o in page where o.intact && (names?.contains(o.destination) ?? true) {
-                guard let h = headers[o.recordID], h.intact else { continue }
-                shared[h.subjectID, default: []].insert(o.destination)
-            }
-        }
+        // One pass over the outbox, a row at a time (the check runs after every sync,
+        // whatever the queue's length), checking a row and its record per (person, destination).
+        let shared = try vault.sharedPeople(states: [.pending, .inFlight, .delivered], destinations: names)
         guard !shared.isEmpty else { return [] }
         let ledgers = try consentLedgers(of: Set(shared.keys), reason: "privacy notice check")
         let users = try serviceUsers()

@@ -110,10 +110,13 @@ extension Session {
         let held = try vault.held()
         var result = Reevaluation()
         var people: [UUID: (ConsentLedger, [DisclosureGrant])] = [:]
+        func decision(_ brief: RecordBrief, of subject: UUID, _ rule: SharingRule) throws -> SharingDecision {
+            if people[subject] == nil { people[subject] = (try consents(for: subject), try disclosures(for: subject)) }
+            let (ledger, grants) = people[subject] ?? (ConsentLedger([]), [])
+            return SharingPolicy.decide(brief, rule: rule, consents: ledger, disclosures: grants)
+        }
         func decision(_ h: RecordHeader, _ rule: SharingRule) throws -> SharingDecision {
-            if people[h.subjectID] == nil { people[h.subjectID] = (try consents(for: h.subjectID), try disclosures(for: h.subjectID)) }
-            let (ledger, grants) = people[h.subjectID] ?? (ConsentLedger([]), [])
-            return SharingPolicy.decide(RecordBrief(id: h.id, kind: h.kind, writtenAt: h.finalisedOrCreatedAt), rule: rule, consents: ledger, disclosures: grants)
+            try decision(RecordBrief(id: h.id, kind: h.kind, writtenAt: h.finalisedOrCreatedAt), of: h.subjectID, rule)
         }
         let heldHeaders = try vault.headers(ids: Array(Set(held.map(\.recordID))))
         for entry in held {
@@ -133,10 +136,23 @@ extension Session {
         }
         // Only consent is taken back: a destination whose kinds changed since a record was
         // queued gets what was queued under the definition the worker confirmed then. The
-        // queue is read a page at a time (a sync's memory stays flat with its length).
-        try vault.forEachOutboxPage(states: [.pending], subject: subject) { page, headers in
-            for entry in page where entry.intact && entry.disclosureID == nil {
-                guard let h = headers[entry.recordID], h.intact, let rule = rules[entry.destination], rule.kinds.contains(h.kind) else { continue }
+        // queue is read a page at a time (a sync's memory stays flat with its length), as
+        // the rows state it; a row and its record are checked (MACs) before anything is
+        // done or read because of them — a person's consents are read for a checked row,
+        // and a row whose route changes is checked — so a row or record changed outside
+        // Satchel is never acted on, as when every row was checked, and a row that stays
+        // as it is costs no check.
+        try vault.forEachPendingRoute(subject: subject) { page in
+            for claim in page where claim.disclosureID == nil {
+                guard let rule = rules[claim.destination], rule.kinds.contains(claim.kind) else { continue }
+                if people[claim.subjectID] == nil {
+                    guard try vault.checkedRoute(claim.recordID, destination: claim.destination) != nil else { continue }
+                }
+                let claimed = RecordBrief(id: claim.recordID, kind: claim.kind, writtenAt: claim.writtenAt)
+                if case .share = try decision(claimed, of: claim.subjectID, rule) { continue }
+                guard let (entry, h) = try vault.checkedRoute(claim.recordID, destination: claim.destination),
+                      entry.state == .pending, entry.disclosureID == nil, rule.kinds.contains(h.kind)
+                else { continue }
                 switch try decision(h, rule) {
                 case .share:
                     continue

@@ -82,6 +82,30 @@ struct DestinationConfirmationTests {
 
     static let run = "Run `satchel destination confirm nhs-epr`."
 
+    @Test("a withdrawal holds back the queued rows that check out; a row or record changed outside Satchel is not acted on, and is named")
+    func withdrawalActsOnlyOnCheckedRows() throws {
+        let rig = try Rig()
+        try rig.write()
+        let s = rig.session()
+        #expect(try rig.confirm(s) == 0)
+        try rig.visit(s)
+        let kept = try rig.contact(s).header.id
+        let forgedRow = try rig.contact(s).header.id
+        let forgedRecord = try rig.contact(s).header.id
+        try VaultFileEditor.edit(rig.t.databasePath, "UPDATE outbox SET server_id = 'Encounter/x' WHERE record_id = ?", [forgedRow.uuidString.lowercased()])
+        try VaultFileEditor.edit(rig.t.databasePath, "UPDATE record SET author_id = 'another-worker' WHERE id = ?", [forgedRecord.uuidString.lowercased()])
+        try rig.capture(s, .consent, ["scope": "share", "with": "nhs-epr", "decision": "withdrawn", "risk": "low"])
+        let held = Set(try rig.t.vault.held(destination: "nhs-epr").map(\.recordID))
+        #expect(held.contains(kept))
+        #expect(!held.contains(forgedRow) && !held.contains(forgedRecord))
+        #expect(try rig.t.vault.outbox(destination: "nhs-epr", state: .pending).map(\.recordID).sorted { $0.uuidString < $1.uuidString }
+            == [forgedRow, forgedRecord].sorted { $0.uuidString < $1.uuidString })
+        let named = try rig.t.vault.check().map(\.what)
+        #expect(named.contains { $0.contains(forgedRow.uuidString.lowercased().prefix(8)) })
+        #expect(named.contains { $0.contains(forgedRecord.uuidString.lowercased().prefix(8)) })
+        #expect(try s.sync(dryRun: false).first?.delivered == 0, "nothing of the withdrawn person's goes, the forged least of all")
+    }
+
     @Test("a destination new in config.toml is not registered by captures or sync, nothing goes to it and no token is asked for")
     func newIsNotUsed() throws {
         let rig = try Rig()

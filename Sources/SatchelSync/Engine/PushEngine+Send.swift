@@ -15,8 +15,20 @@ extension PushEngine {
     /// records bundle by bundle, so memory does not grow with the queue. Versions of one
     /// resource (a record and its amendments) go one round apart, so each amendment is
     /// written over the version the server already holds; a record whose person's
-    /// Patient is not on the server yet waits.
+    /// Patient is not on the server yet waits. A record opened and not sent after all
+    /// (quarantined for its basis, or the run stopped) is audited as an export at the end.
     func sendStreamed(into report: inout DeliverySummary) throws {
+        do {
+            try sendPages(into: &report)
+        } catch {
+            try? vault.auditExports(Array(unaudited.values))
+            throw error
+        }
+        try vault.auditExports(Array(unaudited.values))
+        unaudited = [:]
+    }
+
+    private func sendPages(into report: inout DeliverySummary) throws {
         let total = try vault.pendingCount(destination: destination.name)
         var run = StreamRun(total: total)
         progress(0, total)
@@ -138,7 +150,9 @@ extension PushEngine {
             ready.append(row)
         }
         guard !ready.isEmpty else { return }
-        let opened = try vault.readIntact(ready.map(\.entry.recordID), purpose: .export, reason: "sync \(destination.name)")
+        let opened = try vault.openForSending(ready.map(\.entry.recordID), reason: "sync \(destination.name)")
+        for note in opened.exports { unaudited[note.record] = note }
+        for row in ready { outboxStamps[row.entry.recordID] = row.stamp }
         for (id, problem) in opened.damaged {
             report.quarantined.append(.init(record: id.uuidString.lowercased(), kind: "record", reason: problem))
         }
@@ -243,9 +257,14 @@ extension PushEngine {
                 unmappable.append((r.id, .rejected(reason: "Satchel could not express this record as FHIR R4: \(error)")))
             }
         }
-        try vault.markInFlight(chunk.map(\.id), destination: destination.name, writeMode: mode == .putWithClientIDs ? .put : .conditionalCreate)
+        let ids = chunk.map(\.id)
+        let inFlight = try vault.markInFlight(
+            ids, destination: destination.name, writeMode: mode == .putWithClientIDs ? .put : .conditionalCreate,
+            stamps: outboxStamps, exports: ids.compactMap { unaudited[$0] })
+        for id in ids { unaudited[id] = nil }
+        outboxStamps.merge(inFlight) { _, new in new }
         if !unmappable.isEmpty {
-            try vault.settle(unmappable, destination: destination.name)
+            try settleRows(unmappable)
             report.rejected += unmappable.compactMap { id, r in
                 guard case .rejected(let reason) = r else { return nil }
                 return .init(record: Self.short(id), kind: chunk.first { $0.id == id }?.kind.rawValue ?? "?", reason: reason)
@@ -291,7 +310,7 @@ extension PushEngine {
                 return .split
             }
             let reason = "HTTP \(response.status): \(OperationOutcomeText.summary(body: response.body) ?? "no reason given")"
-            try vault.settle([(only.id, .rejected(reason: reason))], destination: destination.name)
+            try settleRows([(only.id, .rejected(reason: reason))])
             report.rejected.append(.init(record: Self.short(only.id), kind: only.kind.rawValue, reason: reason))
             return .settled(retry: [], retryAfter: nil, lastReason: nil)
         case .auth:
@@ -332,8 +351,17 @@ extension PushEngine {
 
     /// Every record of the bundle back to pending, with the reason, to be sent again.
     private func retryAll(_ records: [OutgoingRecord], _ reason: String, after: Double? = nil) throws -> BundleOutcome {
-        try vault.settle(records.map { ($0.id, .retry(reason: reason)) }, destination: destination.name)
+        try settleRows(records.map { ($0.id, .retry(reason: reason)) })
         return .settled(retry: records, retryAfter: after, lastReason: reason)
+    }
+
+    /// Records a bundle's results over the rows' stamps; a row back to pending keeps its
+    /// new stamp for the next attempt, a finished one drops it.
+    private func settleRows(_ results: [(UUID, DeliveryResult)]) throws {
+        let written = try vault.settle(results, destination: destination.name, stamps: outboxStamps)
+        for (id, result) in results {
+            if case .retry = result { outboxStamps[id] = written[id] } else { outboxStamps[id] = nil }
+        }
     }
 
     private func settle(
@@ -360,7 +388,7 @@ extension PushEngine {
                 report.rejected.append(.init(record: Self.short(record.id), kind: record.kind.rawValue, reason: reason))
             }
         }
-        try vault.settle(results, destination: destination.name)
+        try settleRows(results)
         return .settled(retry: retry, retryAfter: retryAfter, lastReason: lastReason)
     }
 

@@ -36,6 +36,11 @@ public final class PushEngine {
     var resourceKeys: [UUID: UUID] = [:]
     /// The queued records first sent to this destination by conditional create.
     var firstSentByConditionalCreate: Set<UUID> = []
+    /// The outbox rows of the records on their way in this run, as last read or written
+    /// (`OutboxStamp`): moved on without being read again while unchanged.
+    var outboxStamps: [UUID: OutboxStamp] = [:]
+    /// The export entries of records opened to be sent and not yet marked in flight.
+    var unaudited: [UUID: ExportNote] = [:]
     /// Makes each record's readable PDF, for a folder destination (`PushEngine+Folder`).
     var readable: ReadableRenderer?
 
