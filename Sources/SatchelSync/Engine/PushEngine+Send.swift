@@ -18,6 +18,7 @@ extension PushEngine {
     /// Patient is not on the server yet waits. A record opened and not sent after all
     /// (quarantined for its basis, or the run stopped) is audited as an export at the end.
     func sendStreamed(into report: inout DeliverySummary) throws {
+        defer { unaudited = [:] }
         do {
             try sendPages(into: &report)
         } catch {
@@ -25,7 +26,6 @@ extension PushEngine {
             throw error
         }
         try vault.auditExports(Array(unaudited.values))
-        unaudited = [:]
     }
 
     private func sendPages(into report: inout DeliverySummary) throws {
